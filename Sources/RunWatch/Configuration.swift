@@ -1,0 +1,84 @@
+import Foundation
+import RunWatchCore
+
+/// The daemon's configuration, decoded from YAML. Every key has a default except the API
+/// key, which comes from a file, a systemd credential or the environment (see `Secrets`).
+/// Reference: docs/configuration.md.
+public struct Configuration: Sendable, Equatable {
+    public var api = API()
+    public var watch = Watch()
+    public var spoolDir = "/var/spool/runwatch"
+    public var stateDir = "/var/lib/runwatch"
+    public var spoolScanInterval: Duration = .seconds(1)
+    public var logLevel = "info"
+    public var notifiers: [Notifier] = []
+
+    public init() {}
+
+    public struct API: Sendable, Equatable {
+        public var baseURL = "https://api.cekura.ai"
+        public var bulkPath = "/test_framework/v1/runs/bulk/"
+        public var apiKeyFile: String?
+        public var batchSize = 100
+        public var pollInterval: Duration = .seconds(15)
+        public var maxRequestsPerSecond = 1.0
+        public var requestTimeout: Duration = .seconds(30)
+        public var backoffBase: Duration = .seconds(1)
+        public var backoffCap: Duration = .seconds(300)
+        public var retryAfterCap: Duration = .seconds(900)
+        /// How often to try again after 401/403: retrying sooner will not help.
+        public var keyRejectedRetry: Duration = .seconds(300)
+        public init() {}
+    }
+
+    public struct Watch: Sendable, Equatable {
+        /// How long a terminal run and its history are kept in the store.
+        public var retention: Duration = .seconds(7 * 86400)
+        public init() {}
+    }
+
+    public struct Notifier: Sendable, Equatable {
+        public enum Kind: String, Sendable, Equatable, CaseIterable { case slack, webhook }
+        public var name: String
+        public var kind: Kind
+        public var url: String?
+        public var urlFile: String?
+        /// Standard Webhooks secret (`whsec_…`) file, for `kind: webhook`.
+        public var secretFile: String?
+        /// Outcomes this notifier receives. Defaults: slack — failures; webhook — every end.
+        public var events: Set<RunOutcome>
+
+        public init(name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil, events: Set<RunOutcome>? = nil) {
+            self.name = name
+            self.kind = kind
+            self.url = url
+            self.urlFile = urlFile
+            self.secretFile = secretFile
+            self.events = events ?? Self.defaultEvents(for: kind)
+        }
+
+        public static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {
+            switch kind {
+            case .slack: Set(RunOutcome.allCases.filter(\.isFailure))
+            case .webhook: Set(RunOutcome.allCases)
+            }
+        }
+    }
+}
+
+/// A configuration problem, naming the key and what is wrong with it.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var keyPath: String
+    public var problem: String
+
+    public init(file: String, keyPath: String, problem: String) {
+        self.file = file
+        self.keyPath = keyPath
+        self.problem = problem
+    }
+
+    public var description: String {
+        keyPath.isEmpty ? "config \(file): \(problem)" : "config \(file): \(keyPath): \(problem)"
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import RunWatchCore
+import Yams
+
+extension Configuration {
+    /// Reads and validates a YAML file. Throws `ConfigurationError` naming the bad key.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, keyPath: "", problem: "cannot read file: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String = "<string>") throws(ConfigurationError) -> Configuration {
+        let config: Configuration
+        do {
+            // An empty file is a valid config of defaults; Yams decodes it as null.
+            if yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Configuration() }
+            config = try YAMLDecoder().decode(Configuration.self, from: yaml)
+        } catch let error as DecodingError {
+            throw ConfigurationError(file: file, keyPath: error.keyPath, problem: error.problem)
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, keyPath: "", problem: "not valid YAML: \(error)")
+        } catch {
+            throw ConfigurationError(file: file, keyPath: "", problem: String(describing: error))
+        }
+        do {
+            try config.validate()
+        } catch let error {
+            throw ConfigurationError(file: file, keyPath: error.keyPath, problem: error.problem)
+        }
+        return config
+    }
+
+    /// Cross-field and range checks that decoding alone cannot express.
+    func validate() throws(ConfigurationError) {
+        func fail(_ key: String, _ problem: String) -> ConfigurationError {
+            ConfigurationError(file: "", keyPath: key, problem: problem)
+        }
+        guard let base = URL(string: api.baseURL), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
+            throw fail("api.base_url", "'\(api.baseURL)' is not an http(s) URL")
+        }
+        guard api.bulkPath.hasPrefix("/") else { throw fail("api.bulk_path", "must start with '/', got '\(api.bulkPath)'") }
+        guard (1...1000).contains(api.batchSize) else { throw fail("api.batch_size", "must be between 1 and 1000, got \(api.batchSize)") }
+        guard api.pollInterval >= .milliseconds(100) else { throw fail("api.poll_interval", "must be at least 100ms") }
+        guard api.maxRequestsPerSecond > 0, api.maxRequestsPerSecond <= 1000 else {
+            throw fail("api.max_requests_per_second", "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
+        }
+        guard api.requestTimeout > .zero else { throw fail("api.request_timeout", "must be above 0") }
+        guard api.backoffBase > .zero, api.backoffCap >= api.backoffBase else {
+            throw fail("api.backoff_cap", "must be at least api.backoff_base, and the base above 0")
+        }
+        guard !spoolDir.isEmpty else { throw fail("spool_dir", "must not be empty") }
+        guard !stateDir.isEmpty else { throw fail("state_dir", "must not be empty") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw fail("log_level", "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
+        var names: Set<String> = []
+        for (index, notifier) in notifiers.enumerated() {
+            let key = "notifiers[\(index)]"
+            guard !notifier.name.isEmpty else { throw fail("\(key).name", "must not be empty") }
+            guard names.insert(notifier.name).inserted else { throw fail("\(key).name", "'\(notifier.name)' is used by another notifier") }
+            switch (notifier.url, notifier.urlFile) {
+            case (nil, nil): throw fail("\(key).url", "set url or url_file")
+            case (.some, .some): throw fail("\(key).url", "set url or url_file, not both")
+            case (.some(let url), nil):
+                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                    // The URL is a secret (a Slack webhook URL grants posting): do not echo it.
+                    throw fail("\(key).url", "is not an http(s) URL")
+                }
+            case (nil, .some): break
+            }
+            if notifier.secretFile != nil, notifier.kind != .webhook {
+                throw fail("\(key).secret_file", "only applies to kind: webhook")
+            }
+        }
+    }
+}
+
+// MARK: - Decoding
+
+extension Configuration: Decodable {
+    enum Keys: String, CodingKey, CaseIterable {
+        case api, watch, spool_dir, state_dir, spool_scan_interval, log_level, notifiers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        api = try c.decodeIfPresent(API.self, forKey: .api) ?? api
+        watch = try c.decodeIfPresent(Watch.self, forKey: .watch) ?? watch
+        spoolDir = try c.decodeIfPresent(String.self, forKey: .spool_dir) ?? spoolDir
+        stateDir = try c.decodeIfPresent(String.self, forKey: .state_dir) ?? stateDir
+        spoolScanInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .spool_scan_interval)?.value ?? spoolScanInterval
+        logLevel = try c.decodeIfPresent(String.self, forKey: .log_level) ?? logLevel
+        notifiers = try c.decodeIfPresent([Notifier].self, forKey: .notifiers) ?? []
+    }
+}
+
+extension Configuration.API: Decodable {
+    enum Keys: String, CodingKey, CaseIterable {
+        case base_url, bulk_path, api_key_file, batch_size, poll_interval, max_requests_per_second
+        case request_timeout, backoff_base, backoff_cap, retry_after_cap, key_rejected_retry
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        baseURL = try c.decodeIfPresent(String.self, forKey: .base_url) ?? baseURL
+        bulkPath = try c.decodeIfPresent(String.self, forKey: .bulk_path) ?? bulkPath
+        apiKeyFile = try c.decodeIfPresent(String.self, forKey: .api_key_file)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batch_size) ?? batchSize
+        pollInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .poll_interval)?.value ?? pollInterval
+        maxRequestsPerSecond = try c.decodeIfPresent(Double.self, forKey: .max_requests_per_second) ?? maxRequestsPerSecond
+        requestTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .request_timeout)?.value ?? requestTimeout
+        backoffBase = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_base)?.value ?? backoffBase
+        backoffCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_cap)?.value ?? backoffCap
+        retryAfterCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .retry_after_cap)?.value ?? retryAfterCap
+        keyRejectedRetry = try c.decodeIfPresent(ConfigDuration.self, forKey: .key_rejected_retry)?.value ?? keyRejectedRetry
+    }
+}
+
+extension Configuration.Watch: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case retention }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        retention = try c.decodeIfPresent(ConfigDuration.self, forKey: .retention)?.value ?? retention
+    }
+}
+
+extension Configuration.Notifier: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case name, kind, url, url_file, secret_file, events }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        let kindText = try c.decode(String.self, forKey: .kind)
+        guard let kind = Kind(rawValue: kindText) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "must be slack or webhook, got '\(kindText)'")
+        }
+        var events: Set<RunOutcome>?
+        if let names = try c.decodeIfPresent([String].self, forKey: .events) {
+            events = []
+            for name in names {
+                guard let outcome = RunOutcome.allCases.first(where: { $0.eventType == name }) else {
+                    let known = RunOutcome.allCases.map(\.eventType).joined(separator: ", ")
+                    throw DecodingError.dataCorruptedError(forKey: .events, in: c, debugDescription: "unknown event '\(name)'; known: \(known)")
+                }
+                events?.insert(outcome)
+            }
+        }
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            kind: kind,
+            url: try c.decodeIfPresent(String.self, forKey: .url),
+            urlFile: try c.decodeIfPresent(String.self, forKey: .url_file),
+            secretFile: try c.decodeIfPresent(String.self, forKey: .secret_file),
+            events: events
+        )
+    }
+}
+
+/// A duration written as text (`15s`), decoded through `DurationText`.
+struct ConfigDuration: Decodable {
+    var value: Duration
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        do {
+            value = try DurationText.parse(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
+        }
+    }
+}
+
+private struct AnyConfigKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// A misspelt key would otherwise be ignored silently and its default used.
+    func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ known: K.Type) throws {
+        let names = Set(K.allCases.map(\.stringValue))
+        let c = try container(keyedBy: AnyConfigKey.self)
+        for key in c.allKeys where !names.contains(key.stringValue) {
+            let list = K.allCases.map(\.stringValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: c.codingPath + [key],
+                debugDescription: "unknown key; known keys here: \(list)"
+            ))
+        }
+    }
+}
+
+extension DecodingError {
+    var keyPath: String {
+        let path: [any CodingKey]
+        switch self {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+        case .keyNotFound(let key, let context):
+            path = context.codingPath + [key]
+        @unknown default:
+            path = []
+        }
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+
+    var problem: String {
+        switch self {
+        case .typeMismatch(let type, let context):
+            "expected \(Self.describe(type)) (\(context.debugDescription))"
+        case .valueNotFound(let type, _):
+            "is empty, expected \(Self.describe(type))"
+        case .keyNotFound:
+            "is required"
+        case .dataCorrupted(let context):
+            context.debugDescription
+        @unknown default:
+            String(describing: self)
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "\(type)"
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import RunWatchCore
+
+/// The one narrow interface between the daemon and its durable state.
+///
+/// SQLite (`SQLiteRunStore`) is the embedded default; a shared PostgreSQL for several
+/// instances is planned, so nothing outside the store knows SQL. Every method is one
+/// transaction: what it returns has been committed.
+public protocol RunStore: Sendable {
+    /// Adds runs not yet known and merges labels into known ones. Returns the ids that
+    /// were new.
+    func ingest(_ submission: SpoolSubmission, at: Date) async throws -> [RunID]
+
+    /// Runs that have not ended, with what was last seen of them.
+    func activeRuns() async throws -> [RunID: RunState]
+
+    /// Labels and notifier restrictions for these runs, for routing alerts.
+    func routing(for ids: [RunID]) async throws -> [RunID: RunRouting]
+
+    /// Records one poll answer — changed states, transitions and the notifications they
+    /// cause — in a single transaction, so an alert exists iff its transition does.
+    func record(_ record: PollRecord) async throws
+
+    /// Outbox messages for `notifier` whose next attempt is due at `now`, oldest first.
+    func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage]
+
+    /// When the next undelivered message of `notifier` falls due, if any.
+    func nextDeliveryDate(notifier: String) async throws -> Date?
+
+    func markDelivered(_ messageID: Int64, at: Date) async throws
+    func markAttemptFailed(_ messageID: Int64, attempts: Int, nextAttemptAt: Date, error: String) async throws
+    func markDead(_ messageID: Int64, attempts: Int, error: String, at: Date) async throws
+
+    func summary() async throws -> StoreSummary
+    func history(of id: RunID) async throws -> RunHistory?
+}
+
+public struct RunRouting: Sendable, Equatable {
+    public var labels: [String: String]
+    /// nil: every notifier whose events match.
+    public var notifiers: [String]?
+
+    public init(labels: [String: String] = [:], notifiers: [String]? = nil) {
+        self.labels = labels
+        self.notifiers = notifiers
+    }
+}
+
+/// The result of one bulk answer, ready to commit.
+public struct PollRecord: Sendable {
+    public var at: Date
+    /// Only runs whose state changed.
+    public var updates: [RunUpdate]
+    public var messages: [OutboxDraft]
+
+    public init(at: Date, updates: [RunUpdate], messages: [OutboxDraft]) {
+        self.at = at
+        self.updates = updates
+        self.messages = messages
+    }
+}
+
+/// A notification to enqueue: rendered once, delivered (and retried) byte for byte.
+public struct OutboxDraft: Sendable, Equatable {
+    public var notifier: String
+    public var runID: RunID
+    public var event: String
+    public var idempotencyKey: String
+    public var payload: Data
+
+    public init(notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data) {
+        self.notifier = notifier
+        self.runID = runID
+        self.event = event
+        self.idempotencyKey = idempotencyKey
+        self.payload = payload
+    }
+}
+
+public struct OutboxMessage: Sendable, Equatable {
+    public var id: Int64
+    public var notifier: String
+    public var runID: RunID
+    public var event: String
+    public var idempotencyKey: String
+    public var payload: Data
+    public var attempts: Int
+    public var createdAt: Date
+}
+
+public struct StoreSummary: Sendable, Equatable, Codable {
+    /// Runs by last seen status; runs not yet seen by the API count as `submitted`.
+    public var runsByStatus: [String: Int]
+    public var active: Int
+    public var oldestActiveSubmittedAt: Date?
+    public var outboxPending: Int
+    public var outboxDead: Int
+    public var delivered: Int
+}
+
+public struct RunHistory: Sendable, Equatable {
+    public struct Delivery: Sendable, Equatable {
+        public var notifier: String
+        public var event: String
+        public var attempts: Int
+        public var state: String
+        public var lastError: String?
+    }
+
+    public var id: RunID
+    public var status: String?
+    public var success: Bool?
+    public var labels: [String: String]
+    public var submittedAt: Date
+    public var transitions: [Transition]
+    public var deliveries: [Delivery]
+}

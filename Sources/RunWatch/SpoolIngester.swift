@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import Metrics
+import RunWatchCore
+
+/// Moves spool files into the store: parse, insert in one transaction, then unlink.
+///
+/// A crash between the insert and the unlink re-ingests the file on restart, which is
+/// harmless: ingest is idempotent. Bad files go to `rejected/` with a reason.
+public struct SpoolIngester: Sendable {
+    public let spool: SpoolDirectory
+    let store: any RunStore
+    let logger: Logger
+    let now: @Sendable () -> Date
+    private let ingested = Counter(label: "runwatch_spool_files_ingested_total")
+    private let rejected = Counter(label: "runwatch_spool_files_rejected_total")
+
+    public init(spool: SpoolDirectory, store: any RunStore, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.spool = spool
+        self.store = store
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Ingests every file now in `new/`, oldest name first. Returns the newly watched ids.
+    public func scanOnce() async throws -> [RunID] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: spool.new)
+                .filter { !$0.hasPrefix(".") }
+                .sorted()
+        } catch {
+            logger.error("cannot list spool folder", metadata: ["path": "\(spool.new)", "error": "\(error)"])
+            return []
+        }
+        var watched: [RunID] = []
+        for name in names {
+            try Task.checkCancellation()
+            watched += try await ingest(name: name)
+        }
+        return watched
+    }
+
+    private func ingest(name: String) async throws -> [RunID] {
+        let path = (spool.new as NSString).appendingPathComponent(name)
+        let submission: SpoolSubmission
+        do {
+            submission = try SpoolFileParser.parse(try read(path))
+        } catch let error as SpoolFileError {
+            reject(name: name, reason: error.description)
+            return []
+        } catch {
+            // Unreadable now (permissions, vanished): leave it for the next scan.
+            logger.warning("cannot read spool file", metadata: ["file": "\(name)", "error": "\(error)"])
+            return []
+        }
+        let newIDs = try await store.ingest(submission, at: now())
+        if submission.problems.isEmpty {
+            unlink(path)
+        } else {
+            let reason = "ingested \(submission.runIDs.count) valid run id(s) from this file; skipped:\n"
+                + submission.problems.joined(separator: "\n")
+            reject(name: name, reason: reason)
+        }
+        ingested.increment()
+        logger.info("ingested spool file", metadata: [
+            "file": "\(name)", "ids": "\(submission.runIDs.count)", "new": "\(newIDs.count)",
+            "skipped": "\(submission.problems.count)",
+        ])
+        return newIDs
+    }
+
+    private func read(_ path: String) throws -> Data {
+        // Read one byte past the limit so an oversize file is recognised without loading it all.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        return try handle.read(upToCount: SpoolFileParser.defaultMaxBytes + 1) ?? Data()
+    }
+
+    private func reject(name: String, reason: String) {
+        var target = name
+        let fm = FileManager.default
+        var attempt = 1
+        while fm.fileExists(atPath: (spool.rejected as NSString).appendingPathComponent(target)) {
+            attempt += 1
+            target = "\(name).\(attempt)"
+        }
+        let from = (spool.new as NSString).appendingPathComponent(name)
+        let to = (spool.rejected as NSString).appendingPathComponent(target)
+        let reasonPath = to + ".reason"
+        if !fm.createFile(atPath: reasonPath, contents: Data((reason + "\n").utf8)) {
+            logger.error("cannot write reason file", metadata: ["path": "\(reasonPath)"])
+        }
+        if rename(from, to) != 0 {
+            logger.error("cannot move spool file to rejected/", metadata: ["file": "\(name)", "error": "\(String(cString: strerror(errno)))"])
+        }
+        rejected.increment()
+        logger.warning("set aside spool file", metadata: ["file": "\(name)", "moved_to": "\(to)", "reason": "\(reason.prefix(500))"])
+    }
+}

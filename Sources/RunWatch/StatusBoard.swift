@@ -1,0 +1,27 @@
+import Foundation
+import RunWatchCore
+import Synchronization
+
+/// Holds the daemon's one-line status and pushes it to systemd (`STATUS=`) when it
+/// changes, so `systemctl status runwatch` always shows the current state.
+public final class StatusBoard: Sendable {
+    private let line = Mutex((current: StatusLine(), sent: ""))
+    private let systemd: SystemdNotifier
+
+    public init(systemd: SystemdNotifier) {
+        self.systemd = systemd
+    }
+
+    public var current: StatusLine { line.withLock { $0.current } }
+
+    public func update(_ change: (inout StatusLine) -> Void) {
+        let toSend = line.withLock { state -> String? in
+            change(&state.current)
+            let rendered = state.current.rendered
+            guard rendered != state.sent else { return nil }
+            state.sent = rendered
+            return rendered
+        }
+        if let toSend { systemd.notify("STATUS=\(toSend)") }
+    }
+}

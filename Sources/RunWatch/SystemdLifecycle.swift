@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+/// Tells systemd the daemon is ready when the group starts (the store is open and the
+/// first spool scan done before the group runs), and that it is stopping as soon as
+/// graceful shutdown begins. Listed last in the group so it is the first to hear of
+/// shutdown; the others then drain in reverse order.
+public struct SystemdLifecycle: Service {
+    let systemd: SystemdNotifier
+    let status: StatusBoard
+    let logger: Logger
+
+    public init(systemd: SystemdNotifier, status: StatusBoard, logger: Logger) {
+        self.systemd = systemd
+        self.status = status
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
+        logger.info("ready", metadata: ["status": "\(status.current.rendered)"])
+        try? await gracefulShutdown()
+        systemd.notify("STOPPING=1\nSTATUS=stopping: finishing in-flight work")
+        logger.info("stopping: finishing in-flight work")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Everything a notification about one ended run says. Built from the transition that
+/// ended the run, so rendering needs no further lookups.
+public struct RunAlert: Sendable, Equatable {
+    public var outcome: RunOutcome
+    public var run: RunSnapshot
+    public var previousStatus: RunStatus?
+    public var endedAt: Date
+    public var labels: [String: String]
+
+    public init(outcome: RunOutcome, run: RunSnapshot, previousStatus: RunStatus?, endedAt: Date, labels: [String: String] = [:]) {
+        self.outcome = outcome
+        self.run = run
+        self.previousStatus = previousStatus
+        self.endedAt = endedAt
+        self.labels = labels
+    }
+
+    /// Stable across retries and re-creation after a crash: the same run ending the same
+    /// way always yields the same key, so receivers can deduplicate.
+    public var idempotencyKey: String { "msg_run\(run.id)_\(outcome.rawValue)" }
+
+    /// "failed", "timed out", … as a person would say it.
+    public var verb: String {
+        switch outcome {
+        case .completed: "completed"
+        case .unsuccessful: "completed unsuccessfully"
+        case .failed: "failed"
+        case .timeout: "timed out"
+        case .cancelled: "was cancelled"
+        }
+    }
+
+    public var emoji: String {
+        switch outcome {
+        case .completed: ":white_check_mark:"
+        case .unsuccessful: ":warning:"
+        case .failed: ":x:"
+        case .timeout: ":hourglass:"
+        case .cancelled: ":no_entry_sign:"
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// The one-line state shown in `systemctl status` (sd_notify `STATUS=`) and by
+/// `runwatch status`: what is watched, what is owed, and whether the API is usable.
+public struct StatusLine: Sendable, Equatable {
+    public enum APIState: Sendable, Equatable {
+        case ok
+        case backingOff(until: String, reason: String)
+        case keyRejected
+        case notYetContacted
+    }
+
+    public var watching: Int = 0
+    public var ended: Int = 0
+    public var failed: Int = 0
+    public var outboxDepth: Int = 0
+    public var api: APIState = .notYetContacted
+
+    public init() {}
+
+    public var rendered: String {
+        var parts = ["watching \(watching)", "ended \(ended) (\(failed) alerting)", "outbox \(outboxDepth)"]
+        switch api {
+        case .ok: parts.append("API ok")
+        case .notYetContacted: parts.append("API not contacted yet")
+        case .backingOff(let until, let reason): parts.append("API backing off until \(until): \(reason)")
+        case .keyRejected: parts.append("API key rejected")
+        }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// What runwatch knows of a run between polls. `status == nil` means never seen yet.
+public struct RunState: Sendable, Equatable {
+    public var status: RunStatus?
+    public var success: Bool?
+
+    public init(status: RunStatus? = nil, success: Bool? = nil) {
+        self.status = status
+        self.success = success
+    }
+
+    public var isTerminal: Bool { status?.isTerminal ?? false }
+}
+
+/// A status change of one run. `from == nil` is the first status runwatch saw.
+public struct Transition: Sendable, Equatable {
+    public var runID: RunID
+    public var from: RunStatus?
+    public var to: RunStatus
+    public var at: Date
+
+    public init(runID: RunID, from: RunStatus?, to: RunStatus, at: Date) {
+        self.runID = runID
+        self.from = from
+        self.to = to
+        self.at = at
+    }
+}
+
+/// The meaning of one observation of a run: its new state, the transition if the status
+/// changed, and the outcome if the run just ended.
+public struct RunUpdate: Sendable, Equatable {
+    public var snapshot: RunSnapshot
+    public var previous: RunState
+    public var current: RunState
+    public var transition: Transition?
+    public var outcome: RunOutcome?
+}
+
+/// Turns observations into transitions and outcomes. Pure: the time is an input.
+public enum TransitionTracker {
+    public static func observe(_ snapshot: RunSnapshot, previous: RunState, at now: Date) -> RunUpdate {
+        let current = RunState(status: snapshot.status, success: snapshot.success)
+        let changed = previous.status != snapshot.status
+        let transition = changed
+            ? Transition(runID: snapshot.id, from: previous.status, to: snapshot.status, at: now)
+            : nil
+        // An outcome is reported once: on the observation that first shows the run ended.
+        let outcome = !previous.isTerminal && snapshot.status.isTerminal
+            ? RunOutcome(terminal: snapshot.status, success: snapshot.success)
+            : nil
+        return RunUpdate(
+            snapshot: snapshot, previous: previous, current: current,
+            transition: transition, outcome: outcome
+        )
+    }
+}

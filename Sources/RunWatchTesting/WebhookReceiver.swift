@@ -1,0 +1,79 @@
+import Foundation
+import RunWatchCore
+import Synchronization
+
+/// A recording webhook endpoint (Slack-style or generic): stores every POST and answers
+/// as told — `ok`, errors at a rate, 429 with Retry-After, or down.
+public final class WebhookReceiver: Sendable {
+    public struct Delivery: Sendable {
+        public var path: String
+        public var headers: [(name: String, value: String)]
+        public var body: Data
+        public var receivedAt: Date
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+
+        public var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        }
+    }
+
+    public struct Behaviour: Sendable {
+        /// Fraction of requests answered 503.
+        public var failureRate = 0.0
+        /// Answer 429 with this Retry-After (seconds) to every request while set.
+        public var rateLimitRetryAfter: Int?
+        /// Drop every connection (endpoint down).
+        public var down = false
+        public init() {}
+    }
+
+    private struct State {
+        var accepted: [Delivery] = []
+        var attempts = 0
+        var refused = 0
+        var behaviour = Behaviour()
+        var rng: SplitMix64
+    }
+
+    private let state: Mutex<State>
+    private let onDelivery: (@Sendable (Delivery) -> Void)?
+
+    public init(seed: UInt64 = 7, onDelivery: (@Sendable (Delivery) -> Void)? = nil) {
+        state = Mutex(State(rng: SplitMix64(seed: seed)))
+        self.onDelivery = onDelivery
+    }
+
+    public func setBehaviour(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
+
+    /// Requests answered 2xx, in arrival order.
+    public var deliveries: [Delivery] { state.withLock { $0.accepted } }
+    /// Every request, accepted or not.
+    public var attempts: Int { state.withLock { $0.attempts } }
+    public var refused: Int { state.withLock { $0.refused } }
+
+    public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+        let delivery = Delivery(path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
+        let response: LoopbackHTTPServer.Response = state.withLock { state in
+            state.attempts += 1
+            if state.behaviour.down {
+                state.refused += 1
+                return .dropConnection
+            }
+            if let retryAfter = state.behaviour.rateLimitRetryAfter {
+                state.refused += 1
+                return .text(429, "rate_limited", headers: [("Retry-After", "\(retryAfter)")])
+            }
+            if state.rng.unit() < state.behaviour.failureRate {
+                state.refused += 1
+                return .text(503, "service_unavailable")
+            }
+            state.accepted.append(delivery)
+            return .text(200, "ok")
+        }
+        if case .respond(200, _, _) = response { onDelivery?(delivery) }
+        return response
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import RunWatch
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration file without starting (exit 0 when valid)."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        do {
+            _ = try Configuration.load(path: options.config)
+            print("\(options.config): OK")
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+    }
+}

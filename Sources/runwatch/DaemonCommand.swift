@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RunWatch
+
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the daemon: ingest the spool, poll Cekura, deliver alerts (stops on SIGTERM)."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let config: Configuration
+        do {
+            config = try Configuration.load(path: options.config)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+        let level = Logger.Level(rawValue: config.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "runwatch")
+        let daemon: Daemon
+        do {
+            daemon = try await Daemon.prepare(configuration: config, logger: logger)
+        } catch let error as Daemon.StartError {
+            logger.critical("cannot start: \(error.description)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        try await daemon.makeGroup(logger: logger).run()
+        logger.info("stopped cleanly")
+    }
+}

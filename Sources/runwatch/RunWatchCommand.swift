@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct RunWatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runwatch",
+        abstract: "Watches Cekura test runs until they end and alerts on failures.",
+        version: "0.1.0",
+        subcommands: [DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ShowCommand.self, CheckConfigCommand.self]
+    )
+}
+
+/// Exit codes from sysexits(3), so systemd and scripts can tell failures apart.
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let unavailable: Int32 = 69
+    static let software: Int32 = 70
+    static let cantCreate: Int32 = 73
+    static let config: Int32 = 78
+}
+
+struct ConfigOption: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Path of the YAML configuration file.")
+    var config: String = "/etc/runwatch/runwatch.yaml"
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("runwatch: \(message)\n".utf8))
+}

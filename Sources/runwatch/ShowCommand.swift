@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import RunWatch
+import RunWatchCore
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one run: its transitions and notification deliveries."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "State folder (default: state_dir from the config file).")
+    var stateDir: String?
+
+    @Argument(help: "The run id.")
+    var id: Int
+
+    func run() async throws {
+        let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
+        guard let history = try await store.history(of: id) else {
+            printError("run \(id) is not in the store")
+            throw ExitCode(1)
+        }
+        print("run \(history.id): \(history.status ?? "submitted, not yet seen")" + (history.success.map { " (success: \($0))" } ?? ""))
+        print("submitted: \(history.submittedAt.formatted(.iso8601))")
+        if !history.labels.isEmpty {
+            print("labels: " + history.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        print("transitions:")
+        for change in history.transitions {
+            print("  \(change.at.formatted(.iso8601))  \(change.from?.rawValue ?? "submitted") → \(change.to)")
+        }
+        print("deliveries:" + (history.deliveries.isEmpty ? " none" : ""))
+        for delivery in history.deliveries {
+            print("  \(delivery.notifier): \(delivery.event) \(delivery.state) after \(delivery.attempts) attempt(s)" + (delivery.lastError.map { " — last error: \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import RunWatch
+import RunWatchCore
+
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Hand run ids to the daemon (atomically, through the spool). Reads stdin when no ID is given."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "Spool folder (default: spool_dir from the config file).")
+    var spoolDir: String?
+
+    @Option(name: .customLong("label"), help: "A label k=v carried into every alert of these runs (repeatable).")
+    var labels: [String] = []
+
+    @Option(name: .customLong("notifier"), help: "Send these runs' alerts only to this notifier (repeatable).")
+    var notifiers: [String] = []
+
+    @Argument(help: "Run ids (positive integers).")
+    var ids: [String] = []
+
+    func run() throws {
+        let root: String
+        if let spoolDir {
+            root = spoolDir
+        } else {
+            do {
+                root = try Configuration.load(path: options.config).spoolDir
+            } catch {
+                printError(error.description)
+                throw ExitCode(ExitStatus.config)
+            }
+        }
+        var tokens = ids
+        if tokens.isEmpty {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            tokens = String(decoding: input, as: UTF8.self)
+                .split(separator: "\n").map { $0.prefix { $0 != "#" } }
+                .flatMap { $0.split { $0 == "," || $0.isWhitespace } }.map(String.init)
+        }
+        var runIDs: [RunID] = []
+        for token in tokens {
+            guard let id = SpoolFileParser.runID(Substring(token)) else {
+                printError("'\(token)' is not a run id (want a positive integer); nothing submitted")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            runIDs.append(id)
+        }
+        guard !runIDs.isEmpty else {
+            printError("no run ids given; nothing submitted")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var labelMap: [String: String] = [:]
+        for label in labels {
+            let parts = label.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                printError("--label '\(label)' is not k=v; nothing submitted")
+                throw ExitCode(ExitStatus.usage)
+            }
+            labelMap[String(parts[0])] = String(parts[1])
+        }
+        let submission = SpoolSubmission(runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers)
+        do {
+            let path = try SpoolWriter.submit(submission, to: SpoolDirectory(root: root))
+            print("submitted \(runIDs.count) run id(s): \(path)")
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.cantCreate)
+        }
+    }
+}
