@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import RunWatchCore
+import RunWatchTesting
+
+/// The Cekura simulator on its own, for trying runwatch by hand.
+@main
+struct CekuraSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cekura-sim",
+        abstract: "An HTTP double of Cekura's bulk runs endpoint, on 127.0.0.1.",
+        discussion: """
+            Admin routes (no key): GET /_sim/stats, POST /_sim/runs {"ids": [...]}, \
+            POST /_sim/faults {"serverErrorRate": 0.1, ...}.
+            """
+    )
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).") var port = 8089
+    @Option(help: "The API key clients must send in X-CEKURA-API-KEY.") var apiKey = "sim-api-key"
+    @Option(help: "Seed of the run lifecycles and faults.") var seed: UInt64 = 1
+    @Option(help: "Range of each lifecycle stage, in seconds, e.g. 1-5.") var stageSeconds = "1-5"
+    @Option(help: "Register these ids at start, e.g. 1-200.") var register: String?
+    @Flag(help: "Register unknown ids on first sight (otherwise they are omitted, like the real API).") var autoRegister = false
+    @Option(help: "Fraction of runs that pass through an unknown status.") var unknownStatusRate = 0.0
+    @Option(help: "Fraction of requests answered 5xx.") var serverErrorRate = 0.0
+    @Option(help: "Fraction of answers with truncated JSON.") var truncateRate = 0.0
+    @Option(help: "Fraction of requests answered 429.") var rateLimitRate = 0.0
+    @Option(help: "Requests per second above which to answer 429.") var rateLimitPerSecond: Double?
+    @Option(help: "Refuse requests with more ids than this (414).") var maxIds: Int?
+    @Option(help: "Fraction of run objects with nulls, loose types and extra fields.") var oddityRate = 0.0
+
+    func run() async throws {
+        var options = CekuraSimulator.Options()
+        options.apiKey = apiKey
+        options.seed = seed
+        options.autoRegister = autoRegister
+        options.unknownStatusRate = unknownStatusRate
+        options.stageSeconds = try Self.range(stageSeconds)
+        options.faults.serverErrorRate = serverErrorRate
+        options.faults.truncateRate = truncateRate
+        options.faults.rateLimitRate = rateLimitRate
+        options.faults.rateLimitPerSecond = rateLimitPerSecond
+        options.faults.maxIDsPerRequest = maxIds
+        options.faults.oddityRate = oddityRate
+        let simulator = CekuraSimulator(options: options)
+        if let register {
+            let bounds = register.split(separator: "-").compactMap { Int($0) }
+            guard bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] else {
+                throw ValidationError("--register wants FIRST-LAST, e.g. 1-200")
+            }
+            simulator.addRandomRuns(bounds[0]...bounds[1])
+        }
+        let server = try await LoopbackHTTPServer.bind(port: port) { await simulator.handle($0) }
+        print("cekura-sim listening on \(server.baseURL) (API key '\(apiKey)', \(simulator.registeredIDs.count) runs registered)")
+        try await server.run()
+    }
+
+    static func range(_ text: String) throws -> ClosedRange<Double> {
+        let parts = text.split(separator: "-").compactMap { Double($0) }
+        guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else {
+            throw ValidationError("--stage-seconds wants MIN-MAX, e.g. 1-5")
+        }
+        return parts[0]...parts[1]
+    }
+}

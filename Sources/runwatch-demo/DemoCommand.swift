@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RunWatch
+import RunWatchCore
+import RunWatchTesting
+import ServiceLifecycle
+
+/// The end-to-end demo: the Cekura simulator, a local webhook receiver and the daemon on
+/// this machine. Runs are fed through the spool, transitions print as they happen, alerts
+/// print as they arrive, then the daemon stops cleanly and a summary is checked against
+/// the simulator's truth (exit 1 on any mismatch, so CI catches a broken demo).
+@main
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runwatch-demo",
+        abstract: "Run runwatch end to end against the Cekura simulator and a local receiver."
+    )
+
+    @Option(help: "How many runs to feed through the spool.") var runs = 50
+    @Option(help: "Seed of the simulated lifecycles.") var seed: UInt64 = 42
+    @Option(help: "Give up after this many seconds.") var timeout = 120.0
+
+    func run() async throws {
+        let workDir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-demo-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: workDir) }
+
+        var simOptions = CekuraSimulator.Options()
+        simOptions.seed = seed
+        simOptions.stageSeconds = 0.5...2.5
+        let simulator = CekuraSimulator(options: simOptions)
+        let ids = Array(1001...(1000 + runs))
+        simulator.addRandomRuns(ids)
+
+        let receiver = WebhookReceiver { delivery in
+            guard delivery.path == "/slack", let text = delivery.json?["text"] as? String else { return }
+            print("      🔔 Slack alert: \(text)")
+        }
+        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
+        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
+
+        var config = Configuration()
+        config.api.baseURL = api.baseURL
+        config.api.pollInterval = .seconds(1)
+        config.api.batchSize = 20
+        config.api.maxRequestsPerSecond = 10
+        config.spoolDir = workDir + "/spool"
+        config.stateDir = workDir + "/state"
+        config.spoolScanInterval = .milliseconds(250)
+        config.notifiers = [
+            .init(name: "ops-slack", kind: .slack, url: hooks.baseURL + "/slack"),
+            .init(name: "ci-webhook", kind: .webhook, url: hooks.baseURL + "/hooks"),
+        ]
+
+        LoggingSystem.bootstrap { _ in CompactLogHandler() }
+        let logger = Logger(label: "runwatch")
+        print("runwatch demo: simulator at \(api.baseURL), receiver at \(hooks.baseURL), state in \(workDir)")
+        let daemon = try await Daemon.prepare(
+            configuration: config, environment: ["CEKURA_API_KEY": simOptions.apiKey], logger: logger, systemd: .disabled)
+        let group = daemon.makeGroup(logger: logger, signals: [])
+
+        let finished = try await withThrowingTaskGroup(of: Void.self) { tasks -> Bool in
+            tasks.addTask { try await api.run() }
+            tasks.addTask { try await hooks.run() }
+            tasks.addTask { try await group.run() }
+
+            // Two producers, as CI jobs would: a plain id list, and JSON with labels.
+            let half = ids.count / 2
+            let spool = SpoolDirectory(root: config.spoolDir)
+            try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[..<half])), to: spool)
+            try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[half...]), labels: ["suite": "nightly"]), to: spool)
+            print("submitted \(ids.count) run ids through the spool")
+
+            let done = await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
+                guard let summary = try? await daemon.store.summary() else { return false }
+                return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0 && summary.outboxPending == 0
+            }
+            await group.triggerGracefulShutdown()
+            // The group returns once every service has drained; then stop the servers.
+            try await tasks.next()
+            tasks.cancelAll()
+            return done
+        }
+        try await report(finished: finished, ids: ids, daemon: daemon, simulator: simulator, receiver: receiver)
+    }
+
+    private func report(finished: Bool, ids: [RunID], daemon: Daemon, simulator: CekuraSimulator, receiver: WebhookReceiver) async throws {
+        print("\ndaemon stopped cleanly.\n")
+        var mismatches: [String] = []
+        var counts: [String: Int] = [:]
+        var expectedAlerts = 0
+        for id in ids {
+            guard let truth = simulator.truth(id), let history = try await daemon.store.history(of: id) else { continue }
+            let label = truth.status == .completed ? "completed (success: \(truth.success.map(String.init) ?? "null"))" : truth.status.rawValue
+            counts[label, default: 0] += 1
+            if history.status != truth.status.rawValue { mismatches.append("run \(id): store says \(history.status ?? "nothing"), truth \(truth.status)") }
+            if RunOutcome(terminal: truth.status, success: truth.success)?.isFailure == true { expectedAlerts += 1 }
+        }
+        let slack = receiver.deliveries.filter { $0.path == "/slack" }.count
+        let hooks = receiver.deliveries.filter { $0.path == "/hooks" }.count
+        let counters = simulator.counters
+        print("summary")
+        print("  final status                     runs")
+        for (label, count) in counts.sorted(by: { $0.key < $1.key }) {
+            print("  \(label.padding(toLength: 32, withPad: " ", startingAt: 0)) \(count)")
+        }
+        print("  Slack alerts received            \(slack) (expected \(expectedAlerts))")
+        print("  signed webhooks received         \(hooks) (expected \(ids.count))")
+        print("  API requests                     \(counters.bulkRequests), at most \(counters.maxIDsInRequest) ids each")
+        print("  polls after a run was seen ended \(counters.pollsAfterTerminalServed)")
+        if !finished { mismatches.append("not every run was tracked to its end within \(Int(timeout)) s") }
+        if slack != expectedAlerts { mismatches.append("expected \(expectedAlerts) Slack alerts, got \(slack)") }
+        if hooks != ids.count { mismatches.append("expected \(ids.count) webhooks, got \(hooks)") }
+        if counters.pollsAfterTerminalServed != 0 { mismatches.append("runs were polled after they ended") }
+        if mismatches.isEmpty {
+            print("\nOK: every run tracked to its true final status; every failure alerted once.")
+        } else {
+            print("\nFAILED:\n  " + mismatches.joined(separator: "\n  "))
+            throw ExitCode.failure
+        }
+    }
+}
