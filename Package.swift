@@ -89,7 +89,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "RunWatchCoreTests", dependencies: ["RunWatchCore"]),
+        .testTarget(
+            name: "RunWatchCoreTests",
+            dependencies: ["RunWatchCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "RunWatchTests",
             dependencies: [

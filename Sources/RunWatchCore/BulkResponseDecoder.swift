@@ -29,6 +29,8 @@ public enum BulkResponseDecoder {
             return try decoder.decode([LenientRun].self, from: body).map(\.decoded)
         } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
             throw .notAnArray(Self.describeTopLevel(body))
+        } catch DecodingError.valueNotFound(_, let context) where context.codingPath.isEmpty {
+            throw .notAnArray(Self.describeTopLevel(body))
         } catch {
             throw .notJSON(Self.summarize(error))
         }

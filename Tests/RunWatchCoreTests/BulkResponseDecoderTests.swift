@@ -1,0 +1,115 @@
+import Foundation
+import RunWatchCore
+import Testing
+
+@Suite struct BulkResponseDecoderTests {
+    func decode(_ json: String) throws -> [DecodedRun] {
+        try BulkResponseDecoder.decode(Data(json.utf8))
+    }
+
+    func runs(_ json: String) throws -> [RunSnapshot] {
+        try decode(json).compactMap { if case .run(let run) = $0 { run } else { nil } }
+    }
+
+    @Test func theRealisticExampleDecodesWithEveryFieldWeUse() throws {
+        let url = try #require(Bundle.module.url(forResource: "run-example", withExtension: "json", subdirectory: "Fixtures"))
+        let object = try String(contentsOf: url, encoding: .utf8)
+        let decoded = try runs("[\(object)]")
+        let run = try #require(decoded.first)
+        #expect(run.id == 483920)
+        #expect(run.status == .completed)
+        #expect(run.success == true)
+        #expect(run.scenarioName == "Reschedule appointment - caller gives wrong DOB first")
+        #expect(run.agentName == "Clinic Front Desk (staging)")
+        #expect(run.personalityName == "Direct Communicator")
+        #expect(run.endedReason == "Main agent-ended-call")
+        #expect(run.duration == "00:47")
+        #expect(run.errorMessage == nil, "an empty error_message means no error")
+        #expect(run.resultID == 90412)
+        #expect(run.voiceRecordingURL?.hasPrefix("https://") == true)
+        #expect(run.anomalies.isEmpty)
+    }
+
+    @Test func onlyIdAndStatusAreNeeded() throws {
+        let run = try #require(try runs(#"[{"id": 7, "status": "running"}]"#).first)
+        #expect(run == RunSnapshot(id: 7, status: .running))
+    }
+
+    @Test func nullsAreAbsent() throws {
+        let run = try #require(try runs("""
+            [{"id": 7, "status": "failed", "success": null, "scenario_name": null, "metadata": null,
+              "duration": null, "error_message": null, "agent_name": null}]
+            """).first)
+        #expect(run.success == nil)
+        #expect(run.scenarioName == nil)
+        #expect(run.endedReason == nil)
+        #expect(run.anomalies.isEmpty)
+    }
+
+    @Test func wrongTypesAreNotedNotFatal() throws {
+        let run = try #require(try runs("""
+            [{"id": 8, "status": "completed", "success": "yes", "scenario_name": 12, "duration": 0,
+              "metadata": "oops", "result_id": "abc", "critical_categories": "Identity"}]
+            """).first)
+        #expect(run.status == .completed)
+        #expect(run.success == nil)
+        #expect(run.duration == "00:00", "0 is reported for calls that never connected")
+        #expect(Set(run.anomalies) == ["success (not a boolean)", "scenario_name (not a string)", "metadata (not an object)", "result_id (not an integer)"])
+    }
+
+    @Test func extraFieldsAreIgnored() throws {
+        let run = try #require(try runs(#"[{"id": 9, "status": "evaluating", "new": {"deep": [1, {"x": null}]}, "rubric": [1,2]}]"#).first)
+        #expect(run.status == .evaluating)
+    }
+
+    @Test func idAsNumericStringIsAccepted() throws {
+        #expect(try runs(#"[{"id": "42", "status": "pending"}]"#).first?.id == 42)
+    }
+
+    @Test func oneBadRunNeverFailsItsBatch() throws {
+        let decoded = try decode("""
+            [{"id": 1, "status": "completed", "success": true},
+             {"id": 2, "status": null},
+             {"status": "failed"},
+             "not an object",
+             {"id": 3, "status": 5},
+             {"id": -4, "status": "failed"},
+             {"id": 5, "status": "timeout"}]
+            """)
+        #expect(decoded.count == 7)
+        #expect(decoded[0] == .run(RunSnapshot(id: 1, status: .completed, success: true)))
+        #expect(decoded[1] == .malformed(id: 2, reason: "run 2: 'status' is not a string"))
+        #expect(decoded[2] == .malformed(id: nil, reason: "run has no readable 'id'"))
+        #expect(decoded[3] == .malformed(id: nil, reason: "run is not a JSON object"))
+        #expect(decoded[4] == .malformed(id: 3, reason: "run 3: 'status' is not a string"))
+        #expect(decoded[5] == .malformed(id: nil, reason: "run has no readable 'id'"))
+        #expect(decoded[6] == .run(RunSnapshot(id: 5, status: .timeout)))
+    }
+
+    @Test func missingStatusIsNamed() throws {
+        #expect(try decode(#"[{"id": 2}]"#) == [.malformed(id: 2, reason: "run 2: 'status' is missing")])
+    }
+
+    @Test func anEmptyArrayIsAnEmptyAnswer() throws {
+        #expect(try decode("[]").isEmpty)
+    }
+
+    @Test(arguments: [
+        (#"[{"id": 1, "status": "comp"#, "notJSON"),
+        ("<html>502 Bad Gateway</html>", "notJSON"),
+        ("", "notJSON"),
+        (#"{"detail": "oops"}"#, "notAnArray"),
+        ("null", "notAnArray"),
+    ])
+    func unusableBodiesAreClassified(body: String, kind: String) {
+        #expect {
+            try BulkResponseDecoder.decode(Data(body.utf8))
+        } throws: { error in
+            switch error as? BulkDecodeError {
+            case .notJSON: kind == "notJSON"
+            case .notAnArray: kind == "notAnArray"
+            case nil: false
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import RunWatchCore
+import Testing
+
+@Suite struct PollScheduleTests {
+    let t0 = Date(timeIntervalSince1970: 1_000)
+
+    @Test func takesTheMostOverdueFirstUpToTheLimit() {
+        var schedule = PollSchedule()
+        schedule.add(1, dueAt: t0.addingTimeInterval(5))
+        schedule.add(2, dueAt: t0.addingTimeInterval(1))
+        schedule.add(3, dueAt: t0.addingTimeInterval(3))
+        schedule.add(4, dueAt: t0.addingTimeInterval(100))
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(10), limit: 2) == [2, 3])
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(10), limit: 2) == [1])
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(10), limit: 2) == [])
+        #expect(schedule.count == 4, "taken runs stay watched while in flight")
+    }
+
+    @Test func tiesGoByIdSoBatchesAreDeterministic() {
+        var schedule = PollSchedule()
+        for id in [9, 3, 7, 1] { schedule.add(id, dueAt: t0) }
+        #expect(schedule.takeDue(now: t0, limit: 10) == [1, 3, 7, 9])
+    }
+
+    @Test func inFlightRunsAreNotTakenAgainUntilRescheduled() {
+        var schedule = PollSchedule()
+        schedule.add(1, dueAt: t0)
+        #expect(schedule.takeDue(now: t0, limit: 5) == [1])
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(60), limit: 5) == [])
+        schedule.schedule(1, at: t0.addingTimeInterval(15))
+        #expect(schedule.nextDueDate() == t0.addingTimeInterval(15))
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(14), limit: 5) == [])
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(15), limit: 5) == [1])
+    }
+
+    @Test func removedAndRescheduledRunsLeaveNoStaleEntries() {
+        var schedule = PollSchedule()
+        schedule.add(1, dueAt: t0)
+        schedule.add(2, dueAt: t0)
+        schedule.schedule(1, at: t0.addingTimeInterval(30))
+        schedule.remove(2)
+        #expect(schedule.count == 1)
+        #expect(!schedule.contains(2))
+        #expect(schedule.nextDueDate() == t0.addingTimeInterval(30))
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(10), limit: 5) == [])
+        #expect(schedule.takeDue(now: t0.addingTimeInterval(30), limit: 5) == [1])
+    }
+
+    @Test func addingAWatchedRunKeepsItsPlace() {
+        var schedule = PollSchedule()
+        schedule.add(1, dueAt: t0)
+        schedule.add(1, dueAt: t0.addingTimeInterval(99))
+        #expect(schedule.takeDue(now: t0, limit: 5) == [1])
+    }
+
+    @Test func noRunStarvesUnderABacklog() {
+        // 1,000 runs, batches of 100, each polled run rescheduled one interval later:
+        // every run is polled exactly once per 10 batches.
+        var schedule = PollSchedule()
+        for id in 1...1000 { schedule.add(id, dueAt: t0) }
+        var polls: [Int: Int] = [:]
+        var now = t0
+        for _ in 0..<50 {
+            let batch = schedule.takeDue(now: now, limit: 100)
+            #expect(batch.count == 100)
+            for id in batch {
+                polls[id, default: 0] += 1
+                schedule.schedule(id, at: now.addingTimeInterval(10))
+            }
+            now = now.addingTimeInterval(1)
+        }
+        #expect(Set(polls.values) == [5])
+        #expect(schedule.dueCount(now: now) == 100)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import RunWatchCore
+import Testing
+
+@Suite struct SlackMessageTests {
+    let endedAt = Date(timeIntervalSince1970: 1_784_000_000)
+
+    func render(_ run: RunSnapshot, outcome: RunOutcome = .failed, labels: [String: String] = [:]) throws -> [String: Any] {
+        let alert = RunAlert(outcome: outcome, run: run, previousStatus: .running, endedAt: endedAt, labels: labels)
+        return try #require(try JSONSerialization.jsonObject(with: SlackMessage.render(alert).encoded()) as? [String: Any])
+    }
+
+    @Test func carriesWhatAPersonNeedsToAct() throws {
+        let run = RunSnapshot(
+            id: 42, status: .failed, success: false, scenarioName: "Refund <VIP>", agentName: "Front desk",
+            personalityName: "Impatient", errorMessage: "SIP 408", endedReason: "Main agent-did-not-answer",
+            duration: "00:31", voiceRecordingURL: "https://rec.example/42.wav", resultID: 9, projectID: 3)
+        let message = try render(run, labels: ["suite": "nightly"])
+        let text = try #require(message["text"] as? String)
+        #expect(text == ":x: Run 42 failed — Refund <VIP>: SIP 408")
+        let alert = RunAlert(outcome: .failed, run: run, previousStatus: .running, endedAt: endedAt, labels: ["suite": "nightly"])
+        let body = String(decoding: SlackMessage.render(alert).encoded(), as: UTF8.self)
+        for fragment in ["Refund &lt;VIP&gt;", "Front desk", "Impatient", "SIP 408", "Main agent-did-not-answer", "00:31",
+                         "suite=nightly", "https://rec.example/42.wav", "https://dashboard.cekura.ai/3/results/9", "running"] {
+            #expect(body.contains(fragment), "missing \(fragment)")
+        }
+    }
+
+    @Test func aHugeErrorMessageIsCutWithinSlackLimits() throws {
+        let run = RunSnapshot(id: 1, status: .failed, scenarioName: String(repeating: "s", count: 5000), errorMessage: String(repeating: "e", count: 100_000))
+        let message = try render(run)
+        let text = try #require(message["text"] as? String)
+        #expect(text.count <= SlackMessage.messageTextLimit)
+        #expect(text.hasSuffix("…"))
+        let blocks = try #require(message["blocks"] as? [[String: Any]])
+        #expect(blocks.count <= 50)
+        for block in blocks {
+            if let section = block["text"] as? [String: Any], let value = section["text"] as? String {
+                #expect(value.count <= SlackMessage.sectionTextLimit)
+            }
+            for field in (block["fields"] as? [[String: Any]]) ?? [] {
+                #expect(((field["text"] as? String) ?? "").count <= SlackMessage.fieldTextLimit)
+            }
+        }
+    }
+
+    @Test(arguments: RunOutcome.allCases)
+    func everyOutcomeHasItsOwnWording(outcome: RunOutcome) throws {
+        let message = try render(RunSnapshot(id: 5, status: .completed), outcome: outcome)
+        let text = try #require(message["text"] as? String)
+        #expect(text.hasPrefix(RunAlert(outcome: outcome, run: RunSnapshot(id: 5, status: .completed), previousStatus: nil, endedAt: endedAt).emoji))
+    }
+}
+
+@Suite struct WebhookPayloadTests {
+    @Test func bodyHasTypeTimestampAndRunData() throws {
+        let alert = RunAlert(
+            outcome: .timeout, run: RunSnapshot(id: 77, status: .timeout, success: nil, scenarioName: "S"),
+            previousStatus: .pending, endedAt: Date(timeIntervalSince1970: 1_784_000_000), labels: ["suite": "ci"])
+        let object = try #require(try JSONSerialization.jsonObject(with: WebhookPayload.render(alert).encoded()) as? [String: Any])
+        #expect(object["type"] as? String == "run.timeout")
+        #expect(object["timestamp"] as? String == "2026-07-14T03:33:20Z")
+        let data = try #require(object["data"] as? [String: Any])
+        #expect(data["run_id"] as? Int == 77)
+        #expect(data["previous_status"] as? String == "pending")
+        #expect(data["scenario_name"] as? String == "S")
+        #expect((data["labels"] as? [String: String]) == ["suite": "ci"])
+        #expect(data["success"] is NSNull)
+        #expect(alert.idempotencyKey == "msg_run77_timeout")
+    }
+
+    @Test func renderingIsDeterministic() {
+        let alert = RunAlert(outcome: .failed, run: RunSnapshot(id: 1, status: .failed), previousStatus: nil, endedAt: Date(timeIntervalSince1970: 0), labels: ["b": "2", "a": "1"])
+        #expect(WebhookPayload.render(alert).encoded() == WebhookPayload.render(alert).encoded())
+    }
+
+    @Test func standardWebhookSecretsDecode() {
+        #expect(StandardWebhook.keyBytes(fromSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        #expect(StandardWebhook.keyBytes(fromSecret: "whsec_!!!") == nil)
+        #expect(StandardWebhook.signedContent(id: "msg_1", timestamp: 5, body: Data("{}".utf8)) == Data("msg_1.5.{}".utf8))
+    }
+}
+
+@Suite struct AnswerClassificationTests {
+    let now = Date(timeIntervalSince1970: 1_784_000_000)
+
+    func classify(_ status: Int, retryAfter: String? = nil, body: String = "") -> BulkAnswer {
+        BulkAnswerClassifier.classify(status: status, retryAfter: retryAfter, body: Data(body.utf8), now: now, retryAfterCap: .seconds(900))
+    }
+
+    @Test func bulkAnswers() {
+        #expect(classify(200, body: #"[{"id": 1, "status": "running"}]"#) == .runs([.run(RunSnapshot(id: 1, status: .running))]))
+        guard case .retryable(let reason) = classify(200, body: #"[{"id": 1, "stat"#) else {
+            Issue.record("a truncated body must be retryable")
+            return
+        }
+        #expect(reason.hasPrefix("response body is not valid JSON"))
+        #expect(classify(429, retryAfter: "7") == .rateLimited(retryAfter: .seconds(7)))
+        #expect(classify(429) == .rateLimited(retryAfter: nil))
+        #expect(classify(429, retryAfter: "99999") == .rateLimited(retryAfter: .seconds(900)))
+        #expect(classify(401, body: #"{"detail": "Invalid API key."}"#) == .keyRejected(status: 401, detail: "Invalid API key."))
+        #expect(classify(403, body: "") == .keyRejected(status: 403, detail: "(empty body)"))
+        #expect(classify(400, body: #"{"run_ids": ["too many"]}"#) == .batchRefused(status: 400, detail: "run_ids: too many"))
+        #expect(classify(414) == .batchRefused(status: 414, detail: "(empty body)"))
+        #expect(classify(503, body: "<html>down</html>") == .retryable("HTTP 503: <html>down</html>"))
+        #expect(classify(408) == .retryable("HTTP 408: (empty body)"))
+        #expect(classify(404, body: #"{"detail": "Not found."}"#) == .retryable("HTTP 404: Not found."))
+    }
+
+    @Test func deliveryVerdicts() {
+        func verdict(_ status: Int, _ retryAfter: String? = nil) -> DeliveryVerdict {
+            DeliveryVerdict.classify(status: status, retryAfter: retryAfter, body: Data(), now: now, retryAfterCap: .seconds(900))
+        }
+        #expect(verdict(200) == .delivered)
+        #expect(verdict(204) == .delivered)
+        #expect(verdict(429, "3") == .retry(reason: "HTTP 429", after: .seconds(3)))
+        #expect(verdict(503) == .retry(reason: "HTTP 503", after: nil))
+        #expect(verdict(408) == .retry(reason: "HTTP 408", after: nil))
+        #expect(verdict(404) == .dead(reason: "HTTP 404"))
+        #expect(verdict(400) == .dead(reason: "HTTP 400"))
+    }
+}
