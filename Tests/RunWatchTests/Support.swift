@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import RunWatch
+import RunWatchCore
+import RunWatchTesting
+import ServiceLifecycle
+
+/// A fresh temporary folder per test, removed afterwards.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// Test logs go to stderr at warning and above: quiet when all is well, useful when not.
+func testLogger() -> Logger {
+    var logger = Logger(label: "runwatch-test") { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = .warning
+    return logger
+}
+
+/// The folder holding the built products (`runwatch`, `cekura-sim`), next to the test bundle.
+func builtProduct(_ name: String) -> String {
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var folder = exe.deletingLastPathComponent()
+    // The test binary lives in `<products>/runwatchPackageTests.xctest` on Linux.
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), folder.path != "/" {
+        folder = folder.deletingLastPathComponent()
+    }
+    return folder.appendingPathComponent(name).path
+}
+
+/// The simulator, a receiver and the daemon running in-process over loopback.
+struct Harness {
+    let simulator: CekuraSimulator
+    let receiver: WebhookReceiver
+    let apiURL: String
+    let hooksURL: String
+    let configuration: Configuration
+    let daemon: Daemon
+    var spool: SpoolDirectory { SpoolDirectory(root: configuration.spoolDir) }
+
+    func submit(_ ids: [RunID], labels: [String: String] = [:], notifiers: [String]? = nil) throws {
+        try SpoolWriter.submit(SpoolSubmission(runIDs: ids, labels: labels, notifiers: notifiers), to: spool)
+    }
+
+    /// True once every id is in the store, none is active, and the outbox is empty.
+    func settled(expecting count: Int) async -> Bool {
+        guard let summary = try? await daemon.store.summary() else { return false }
+        return summary.runsByStatus.values.reduce(0, +) == count && summary.active == 0 && summary.outboxPending == 0
+    }
+
+    static func run(
+        simulator options: CekuraSimulator.Options,
+        in directory: String,
+        configure: (inout Configuration, _ hooksURL: String) -> Void = { _, _ in },
+        _ body: (Harness) async throws -> Void
+    ) async throws {
+        let simulator = CekuraSimulator(options: options)
+        let receiver = WebhookReceiver()
+        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
+        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
+        var config = Configuration()
+        config.api.baseURL = api.baseURL
+        config.api.pollInterval = .milliseconds(300)
+        config.api.maxRequestsPerSecond = 50
+        config.spoolDir = directory + "/spool"
+        config.stateDir = directory + "/state"
+        config.spoolScanInterval = .milliseconds(100)
+        configure(&config, hooks.baseURL)
+        let logger = testLogger()
+        let daemon = try await Daemon.prepare(
+            configuration: config, environment: ["CEKURA_API_KEY": options.apiKey], logger: logger, systemd: .disabled)
+        let group = daemon.makeGroup(logger: logger, signals: [])
+        let harness = Harness(
+            simulator: simulator, receiver: receiver, apiURL: api.baseURL, hooksURL: hooks.baseURL,
+            configuration: config, daemon: daemon)
+        try await withThrowingTaskGroup(of: Void.self) { servers in
+            servers.addTask { try await api.run() }
+            servers.addTask { try await hooks.run() }
+            try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
+                daemonTasks.addTask { try await group.run() }
+                try await body(harness)
+                await group.triggerGracefulShutdown()
+                try await daemonTasks.waitForAll()
+            }
+            servers.cancelAll()
+        }
+    }
+}
