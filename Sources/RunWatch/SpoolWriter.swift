@@ -12,6 +12,10 @@ public enum SpoolWriter {
     @discardableResult
     public static func submit(_ submission: SpoolSubmission, to spool: SpoolDirectory) throws -> String {
         guard !submission.runIDs.isEmpty else { throw WriteError(description: "no run ids to submit") }
+        for folder in [spool.tmp, spool.new] where !FileManager.default.fileExists(atPath: folder) {
+            // Not created here: a mistyped spool_dir would silently swallow the ids.
+            throw WriteError(description: "spool folder '\(folder)' does not exist (the daemon creates it on start; check spool_dir)")
+        }
         let name = "\(Int(Date().timeIntervalSince1970 * 1000))-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let body: Data
         if submission.labels.isEmpty, submission.notifiers == nil {

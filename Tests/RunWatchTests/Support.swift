@@ -89,3 +89,7 @@ struct Harness {
         }
     }
 }
+
+func writeFile(_ path: String, _ content: String) throws {
+    try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+}

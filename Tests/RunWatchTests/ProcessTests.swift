@@ -1,0 +1,194 @@
+import Foundation
+import RunWatch
+import RunWatchTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tests of the built `runwatch` binary as a process: sd_notify over a real unix datagram
+/// socket, signals, exit codes, and the CLI.
+@Suite(.serialized) struct ProcessTests {
+    @Test func daemonSendsReadyThenStoppingOnSIGTERMAndExitsZero() async throws {
+        let simulator = CekuraSimulator()
+        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
+        try await withTemporaryDirectory { dir in
+            let socket = try NotifySocket(path: dir + "/notify.sock")
+            defer { socket.close() }
+            let config = dir + "/runwatch.yaml"
+            try """
+                api:
+                  base_url: \(api.baseURL)
+                  poll_interval: 1s
+                spool_dir: \(dir)/spool
+                state_dir: \(dir)/state
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            try await withThrowingTaskGroup(of: Void.self) { servers in
+                servers.addTask { try await api.run() }
+                try Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: simulator)
+                servers.cancelAll()
+            }
+        }
+    }
+
+    /// Synchronous on purpose: `Process` is not Sendable, so it stays out of async closures.
+    static func driveDaemon(config: String, dir: String, socket: NotifySocket, simulator: CekuraSimulator) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
+        process.arguments = ["daemon", "--config", config]
+        process.environment = ["NOTIFY_SOCKET": socket.path, "CEKURA_API_KEY": simulator.options.apiKey, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+
+        let ready = socket.receive(until: { $0.contains("READY=1") }, timeout: 30)
+        #expect(ready.contains { $0.contains("READY=1") })
+        #expect(ready.contains { $0.contains("STATUS=watching 0") }, "STATUS= is sent with READY=1")
+        #expect(FileManager.default.fileExists(atPath: dir + "/spool/new"), "spool folders are created")
+
+        // A run submitted while running changes the status line.
+        simulator.addRandomRuns([77])
+        try SpoolWriter.submit(.init(runIDs: [77]), to: SpoolDirectory(root: dir + "/spool"))
+        let watching = socket.receive(until: { $0.contains("STATUS=watching 1") }, timeout: 30)
+        #expect(watching.contains { $0.contains("STATUS=watching 1") })
+
+        process.terminate()  // SIGTERM
+        let stopping = socket.receive(until: { $0.contains("STOPPING=1") }, timeout: 30)
+        #expect(stopping.contains { $0.contains("STOPPING=1") })
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(!process.isRunning, "the daemon exits after SIGTERM")
+        guard !process.isRunning else { return }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func aBadConfigStopsTheDaemonWithTheKeyNamed() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = dir + "/bad.yaml"
+            try "api:\n  batch_size: lots\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let (status, output) = try run(["daemon", "--config", config])
+            #expect(status == 78)
+            #expect(output.contains("api.batch_size"))
+            let (checkStatus, checkOutput) = try run(["check-config", "--config", config])
+            #expect(checkStatus == 78)
+            #expect(checkOutput.contains("config \(config): api.batch_size: expected an integer"))
+        }
+    }
+
+    @Test func aMissingApiKeyIsAClearStartError() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = dir + "/ok.yaml"
+            try "spool_dir: \(dir)/spool\nstate_dir: \(dir)/state\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let (status, output) = try run(["daemon", "--config", config])
+            #expect(status == 69)
+            #expect(output.contains("no Cekura API key"))
+        }
+    }
+
+    @Test func submitWritesOneSpoolFileAtomicallyAndStatusCountsIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let (missingStatus, missingOutput) = try run(["submit", "--spool-dir", dir + "/nowhere", "5"])
+            #expect(missingStatus == 73)
+            #expect(missingOutput.contains("spool folder '\(dir)/nowhere/tmp' does not exist"))
+
+            try SpoolDirectory(root: dir).prepare()
+            let (status, output) = try run(["submit", "--spool-dir", dir, "--label", "suite=nightly", "5", "6", "7"])
+            #expect(status == 0, "\(output)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/new")
+            #expect(files.count == 1)
+            let submission = try SpoolFileParserBridge.parse(dir + "/new/" + files[0])
+            #expect(submission.runIDs == [5, 6, 7])
+            #expect(submission.labels == ["suite": "nightly"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty)
+
+            let (badStatus, badOutput) = try run(["submit", "--spool-dir", dir, "5", "abc"])
+            #expect(badStatus == 65)
+            #expect(badOutput.contains("'abc' is not a run id"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").count == 1, "nothing submitted on a bad id")
+
+            let (stdinStatus, _) = try run(["submit", "--spool-dir", dir], stdin: "8\n9, 10 # comment\n")
+            #expect(stdinStatus == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").count == 2)
+
+            // `runwatch status` reads the store the daemon writes.
+            let store = try SQLiteRunStore.open(directory: dir + "/state")
+            _ = try await store.ingest(.init(runIDs: [5, 6, 7]), at: Date())
+            let (statusCode, statusOutput) = try run(["status", "--state-dir", dir + "/state"])
+            #expect(statusCode == 0)
+            #expect(statusOutput.contains("runs: 3 total, 3 active"))
+            #expect(statusOutput.contains("submitted"))
+        }
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+enum SpoolFileParserBridge {
+    static func parse(_ path: String) throws -> RunWatchCore.SpoolSubmission {
+        try RunWatchCore.SpoolFileParser.parse(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+import RunWatchCore
+
+/// A bound unix datagram socket standing in for systemd's notify socket.
+final class NotifySocket: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            path.utf8CString.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+    }
+
+    /// Collects datagrams until one satisfies `done` or `timeout` seconds pass.
+    func receive(until done: (String) -> Bool, timeout: Double) -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { continue }
+            let message = String(decoding: buffer[0..<count], as: UTF8.self)
+            messages.append(message)
+            if done(message) { break }
+        }
+        return messages
+    }
+
+    func close() {
+        Glibc.close(fd)
+        unlink(path)
+    }
+}
