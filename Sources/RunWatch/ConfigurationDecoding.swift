@@ -50,9 +50,12 @@ extension Configuration {
             throw fail("api.max_requests_per_second", "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
         }
         guard api.requestTimeout > .zero else { throw fail("api.request_timeout", "must be above 0") }
-        guard api.backoffBase > .zero, api.backoffCap >= api.backoffBase else {
-            throw fail("api.backoff_cap", "must be at least api.backoff_base, and the base above 0")
-        }
+        guard api.backoffBase > .zero else { throw fail("api.backoff_base", "must be above 0") }
+        guard api.backoffCap >= api.backoffBase else { throw fail("api.backoff_cap", "must be at least api.backoff_base") }
+        guard api.retryAfterCap >= .seconds(1) else { throw fail("api.retry_after_cap", "must be at least 1s") }
+        guard api.keyRejectedRetry >= .seconds(1) else { throw fail("api.key_rejected_retry", "must be at least 1s") }
+        guard watch.retention >= .seconds(60) else { throw fail("watch.retention", "must be at least 1m") }
+        guard spoolScanInterval >= .milliseconds(50) else { throw fail("spool_scan_interval", "must be at least 50ms") }
         guard !spoolDir.isEmpty else { throw fail("spool_dir", "must not be empty") }
         guard !stateDir.isEmpty else { throw fail("state_dir", "must not be empty") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {

@@ -108,9 +108,12 @@ public struct Daemon: Sendable {
     }
 
     /// Runs the daemon until SIGTERM/SIGINT (or `group.triggerGracefulShutdown()`).
-    public func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+    /// `handleReloadSignal` traps SIGHUP (what `systemctl reload` sends) so it cannot kill
+    /// the process; only the real daemon process wants that.
+    public func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], handleReloadSignal: Bool = false) -> ServiceGroup {
+        let all = (handleReloadSignal ? [ReloadSignalListener(logger: logger)] : []) + services
+        return ServiceGroup(configuration: .init(
+            services: all.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals,
             logger: logger))
     }

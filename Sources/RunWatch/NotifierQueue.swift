@@ -143,10 +143,19 @@ public final class NotifierQueue: Service {
         request.body = .bytes(ByteBuffer(bytes: message.payload))
         do {
             let response = try await http.execute(request, timeout: timeout)
-            let body = try await response.body.collect(upTo: 64 * 1024)
+            // The status decides; the body only explains. Keep its start for the log and
+            // drain the rest: a large or broken body after a 2xx is still a delivery.
+            var prefix = Data()
+            do {
+                for try await chunk in response.body where prefix.count < 4096 {
+                    prefix.append(contentsOf: chunk.readableBytesView.prefix(4096 - prefix.count))
+                }
+            } catch {
+                logger.debug("could not read the whole response body", metadata: ["error": "\(Self.redacted(error))"])
+            }
             return DeliveryVerdict.classify(
                 status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: Data(body.readableBytesView), now: now(), retryAfterCap: .seconds(900))
+                body: prefix, now: now(), retryAfterCap: .seconds(900))
         } catch {
             // The error text may contain the URL (a secret); say only what kind of failure.
             return .retry(reason: "connection failed: \(Self.redacted(error))", after: nil)

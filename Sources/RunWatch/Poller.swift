@@ -164,7 +164,7 @@ public final class Poller: Service {
             block(batch: batch, until: at.addingTimeInterval(settings.keyRejectedRetry.secondsDouble), reason: nil)
             status.update { $0.api = .keyRejected }
             if first {
-                logger.error("API key rejected; polling paused, all state kept. Fix the key and reload or restart.", metadata: [
+                logger.error("API key rejected; polling paused, all state kept. Fix the key and restart.", metadata: [
                     "http_status": "\(code)", "detail": "\(detail)",
                     "retry_in": "\(DurationText.format(settings.keyRejectedRetry))",
                 ])

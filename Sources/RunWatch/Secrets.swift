@@ -20,7 +20,7 @@ public enum SecretSource {
 
     public static func apiKey(configuration: Configuration, environment: [String: String]) throws(SecretsError) -> Secret {
         if let file = configuration.api.apiKeyFile {
-            return try read(file, what: "api.api_key_file")
+            return try read(file, what: "api.api_key_file", environment: environment)
         }
         if let directory = environment["CREDENTIALS_DIRECTORY"] {
             let path = (directory as NSString).appendingPathComponent(apiKeyCredential)

@@ -45,6 +45,10 @@ public struct SpoolIngester: Sendable {
         let path = (spool.new as NSString).appendingPathComponent(name)
         let submission: SpoolSubmission
         do {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size > SpoolFileParser.defaultMaxBytes {
+                throw SpoolFileError.tooLarge(bytes: size, limit: SpoolFileParser.defaultMaxBytes)
+            }
             submission = try SpoolFileParser.parse(try read(path))
         } catch let error as SpoolFileError {
             reject(name: name, reason: error.description)
@@ -90,7 +94,7 @@ public struct SpoolIngester: Sendable {
         let from = (spool.new as NSString).appendingPathComponent(name)
         let to = (spool.rejected as NSString).appendingPathComponent(target)
         let reasonPath = to + ".reason"
-        if !fm.createFile(atPath: reasonPath, contents: Data((reason + "\n").utf8)) {
+        if !fm.createFile(atPath: reasonPath, contents: Data((reason + "\n").utf8), attributes: [.posixPermissions: 0o640]) {
             logger.error("cannot write reason file", metadata: ["path": "\(reasonPath)"])
         }
         if rename(from, to) != 0 {

@@ -35,6 +35,9 @@ public enum SpoolWriter {
         let fd = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw WriteError(description: "cannot create '\(staging)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        // The daemon reads the file through the spool's group; a producer's umask of 077
+        // must not make it unreadable.
+        fchmod(fd, 0o640)
         let written = body.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == body.count, fsync(fd) == 0 else {
             unlink(staging)

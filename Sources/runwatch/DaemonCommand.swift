@@ -29,11 +29,11 @@ struct DaemonCommand: AsyncParsableCommand {
         let daemon: Daemon
         do {
             daemon = try await Daemon.prepare(configuration: config, logger: logger)
-        } catch let error as Daemon.StartError {
-            logger.critical("cannot start: \(error.description)")
+        } catch {
+            logger.critical("cannot start: \(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
-        try await daemon.makeGroup(logger: logger).run()
+        try await daemon.makeGroup(logger: logger, handleReloadSignal: true).run()
         logger.info("stopped cleanly")
     }
 }

@@ -54,6 +54,14 @@ import Glibc
         let watching = socket.receive(until: { $0.contains("STATUS=watching 1") }, timeout: 30)
         #expect(watching.contains { $0.contains("STATUS=watching 1") })
 
+        // `systemctl reload` sends SIGHUP: the daemon must survive it.
+        kill(process.processIdentifier, SIGHUP)
+        simulator.addRandomRuns([78])
+        try SpoolWriter.submit(.init(runIDs: [78]), to: SpoolDirectory(root: dir + "/spool"))
+        let afterHangup = socket.receive(until: { $0.contains("STATUS=watching 2") }, timeout: 30)
+        #expect(afterHangup.contains { $0.contains("STATUS=watching 2") }, "still working after SIGHUP")
+        #expect(process.isRunning)
+
         process.terminate()  // SIGTERM
         let stopping = socket.receive(until: { $0.contains("STOPPING=1") }, timeout: 30)
         #expect(stopping.contains { $0.contains("STOPPING=1") })

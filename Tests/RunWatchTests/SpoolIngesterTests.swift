@@ -25,6 +25,10 @@ import Testing
             let (spool, store, ingester) = try setUp(dir)
             try SpoolWriter.submit(SpoolSubmission(runIDs: [1, 2, 3]), to: spool)
             try SpoolWriter.submit(SpoolSubmission(runIDs: [3, 4], labels: ["suite": "x"]), to: spool)
+            for name in try listing(spool.new) {
+                let mode = try FileManager.default.attributesOfItem(atPath: spool.new + "/" + name)[.posixPermissions] as? Int
+                #expect(mode == 0o640, "readable by the spool's group whatever the producer's umask")
+            }
             #expect(try await ingester.scanOnce().sorted() == [1, 2, 3, 4])
             #expect(try listing(spool.new).isEmpty)
             #expect(try listing(spool.tmp).isEmpty)
