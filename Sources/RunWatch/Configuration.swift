@@ -22,6 +22,9 @@ public struct Configuration: Sendable, Equatable {
         public var batchSize = 100
         public var pollInterval: Duration = .seconds(15)
         public var maxRequestsPerSecond = 1.0
+        public var maxConcurrentRequests = 2
+        /// Per-status overrides of `poll_interval`, keyed by status value.
+        public var statusIntervals: [String: Duration] = [:]
         public var requestTimeout: Duration = .seconds(30)
         public var backoffBase: Duration = .seconds(1)
         public var backoffCap: Duration = .seconds(300)
@@ -34,7 +37,22 @@ public struct Configuration: Sendable, Equatable {
     public struct Watch: Sendable, Equatable {
         /// How long a terminal run and its history are kept in the store.
         public var retention: Duration = .seconds(7 * 86400)
+        /// How long `completed` with `success: null` is polled for `success` to settle.
+        public var successGrace: Duration = .seconds(300)
+        /// Consecutive answers a run may be missing from before it ends as `not_found`.
+        public var notFoundAfter = 20
+        /// ...if it was submitted at least this long ago.
+        public var notFoundMinAge: Duration = .seconds(600)
+        /// A run unfinished this long after submission ends as `expired`.
+        public var deadline: Duration = .seconds(86400)
         public init() {}
+    }
+
+    /// The lifecycle rules the poller applies.
+    public var watchPolicy: WatchPolicy {
+        WatchPolicy(
+            pollInterval: api.pollInterval, statusIntervals: api.statusIntervals, successGrace: watch.successGrace,
+            notFoundAfter: watch.notFoundAfter, notFoundMinAge: watch.notFoundMinAge, deadline: watch.deadline)
     }
 
     public struct Notifier: Sendable, Equatable {

@@ -49,6 +49,19 @@ extension Configuration {
         guard api.maxRequestsPerSecond > 0, api.maxRequestsPerSecond <= 1000 else {
             throw fail("api.max_requests_per_second", "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
         }
+        guard (1...16).contains(api.maxConcurrentRequests) else {
+            throw fail("api.max_concurrent_requests", "must be between 1 and 16, got \(api.maxConcurrentRequests)")
+        }
+        for (status, interval) in api.statusIntervals {
+            guard RunStatus(rawValue: status).isKnown, !RunStatus(rawValue: status).isTerminal else {
+                let names = RunStatus.known.filter { !$0.isTerminal }.map(\.rawValue).joined(separator: ", ")
+                throw fail("api.status_intervals.\(status)", "not a status that is polled; use one of \(names)")
+            }
+            guard interval >= .milliseconds(100) else { throw fail("api.status_intervals.\(status)", "must be at least 100ms") }
+        }
+        guard watch.successGrace >= .zero else { throw fail("watch.success_grace", "must not be negative") }
+        guard watch.notFoundAfter >= 1 else { throw fail("watch.not_found_after", "must be at least 1, got \(watch.notFoundAfter)") }
+        guard watch.deadline >= .seconds(60) else { throw fail("watch.deadline", "must be at least 1m") }
         guard api.requestTimeout > .zero else { throw fail("api.request_timeout", "must be above 0") }
         guard api.backoffBase > .zero else { throw fail("api.backoff_base", "must be above 0") }
         guard api.backoffCap >= api.backoffBase else { throw fail("api.backoff_cap", "must be at least api.backoff_base") }
@@ -107,7 +120,7 @@ extension Configuration: Decodable {
 extension Configuration.API: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case base_url, bulk_path, api_key_file, batch_size, poll_interval, max_requests_per_second
-        case request_timeout, backoff_base, backoff_cap, retry_after_cap, key_rejected_retry
+        case max_concurrent_requests, status_intervals, request_timeout, backoff_base, backoff_cap, retry_after_cap, key_rejected_retry
     }
 
     public init(from decoder: any Decoder) throws {
@@ -120,6 +133,8 @@ extension Configuration.API: Decodable {
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batch_size) ?? batchSize
         pollInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .poll_interval)?.value ?? pollInterval
         maxRequestsPerSecond = try c.decodeIfPresent(Double.self, forKey: .max_requests_per_second) ?? maxRequestsPerSecond
+        maxConcurrentRequests = try c.decodeIfPresent(Int.self, forKey: .max_concurrent_requests) ?? maxConcurrentRequests
+        statusIntervals = try c.decodeIfPresent([String: ConfigDuration].self, forKey: .status_intervals)?.mapValues(\.value) ?? [:]
         requestTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .request_timeout)?.value ?? requestTimeout
         backoffBase = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_base)?.value ?? backoffBase
         backoffCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_cap)?.value ?? backoffCap
@@ -129,13 +144,17 @@ extension Configuration.API: Decodable {
 }
 
 extension Configuration.Watch: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case retention }
+    enum Keys: String, CodingKey, CaseIterable { case retention, success_grace, not_found_after, not_found_min_age, deadline }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Keys.self)
         let c = try decoder.container(keyedBy: Keys.self)
         self.init()
         retention = try c.decodeIfPresent(ConfigDuration.self, forKey: .retention)?.value ?? retention
+        successGrace = try c.decodeIfPresent(ConfigDuration.self, forKey: .success_grace)?.value ?? successGrace
+        notFoundAfter = try c.decodeIfPresent(Int.self, forKey: .not_found_after) ?? notFoundAfter
+        notFoundMinAge = try c.decodeIfPresent(ConfigDuration.self, forKey: .not_found_min_age)?.value ?? notFoundMinAge
+        deadline = try c.decodeIfPresent(ConfigDuration.self, forKey: .deadline)?.value ?? deadline
     }
 }
 

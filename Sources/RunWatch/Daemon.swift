@@ -65,7 +65,7 @@ public struct Daemon: Sendable {
             baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
             timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap)
         let poller = Poller(
-            settings: Poller.Settings(configuration.api), client: client, store: store,
+            settings: Poller.Settings(configuration), client: client, store: store,
             routes: configuration.notifiers.map(NotifierRoute.init), status: status, logger: logger,
             now: now, random: random,
             onEnqueued: { for queue in queues { queue.doorbell.ring() } })

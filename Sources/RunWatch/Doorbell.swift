@@ -1,14 +1,14 @@
 import Synchronization
 
-/// Wakes one waiting loop early: rung when there is new work (new runs, new outbox
-/// messages, shutdown), so loops need no polling to notice it.
-///
-/// A ring with nobody waiting is remembered, so a ring between a loop's check and its
-/// wait is never lost.
+/// Wakes waiting loops early: rung when there is new work (new runs, new outbox messages,
+/// shutdown), so loops need no polling to notice it. A ring wakes every current waiter;
+/// a ring with nobody waiting is remembered for the next one, so a ring between a loop's
+/// check and its wait is never lost.
 public final class Doorbell: Sendable {
     private struct State {
         var rung = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var nextID = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let state = Mutex(State())
@@ -16,15 +16,15 @@ public final class Doorbell: Sendable {
     public init() {}
 
     public func ring() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.waiters.isEmpty {
+                state.rung = true
+                return []
             }
-            state.rung = true
-            return nil
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns when rung, when `timeout` has passed, or when the task is cancelled.
@@ -42,6 +42,10 @@ public final class Doorbell: Sendable {
     }
 
     private func waitForRing() async {
+        let id = state.withLock { state -> Int in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -49,16 +53,13 @@ public final class Doorbell: Sendable {
                         state.rung = false
                         return true
                     }
-                    state.waiter = continuation
+                    state.waiters[id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
         }
     }

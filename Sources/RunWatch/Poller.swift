@@ -8,34 +8,43 @@ import Synchronization
 /// Polls the bulk endpoint for every watched run until it ends.
 ///
 /// Decisions (which runs, backoff delays, what a status means) come from the pure core;
-/// this type does the waiting, the HTTP and the committing. Requests are sequential and
-/// spaced by `1 / max_requests_per_second`; no request is sent while a Retry-After or a
-/// backoff is running.
+/// this type does the waiting, the HTTP and the committing. `max_concurrent_requests`
+/// workers share one gate: request starts are spaced by `1 / max_requests_per_second`,
+/// and no request of any kind starts while a Retry-After or a backoff is running.
 public final class Poller: Service {
     public struct Settings: Sendable {
-        public var pollInterval: Duration
+        public var policy: WatchPolicy
         public var batchSize: Int
         public var maxRequestsPerSecond: Double
+        public var maxConcurrentRequests: Int
         public var backoff: BackoffPolicy
         public var keyRejectedRetry: Duration
 
-        public init(_ api: Configuration.API) {
-            pollInterval = api.pollInterval
-            batchSize = api.batchSize
-            maxRequestsPerSecond = api.maxRequestsPerSecond
-            backoff = BackoffPolicy(base: api.backoffBase, cap: api.backoffCap)
-            keyRejectedRetry = api.keyRejectedRetry
+        public init(_ configuration: Configuration) {
+            policy = configuration.watchPolicy
+            batchSize = configuration.api.batchSize
+            maxRequestsPerSecond = configuration.api.maxRequestsPerSecond
+            maxConcurrentRequests = configuration.api.maxConcurrentRequests
+            backoff = BackoffPolicy(base: configuration.api.backoffBase, cap: configuration.api.backoffCap)
+            keyRejectedRetry = configuration.api.keyRejectedRetry
         }
     }
 
     private struct State {
         var schedule = PollSchedule()
-        var runs: [RunID: RunState] = [:]
+        var runs: [RunID: TrackedRun] = [:]
         var batchSize: Int
+        /// No request starts before this: the budget's spacing, Retry-After, or backoff.
         var notBefore: Date = .distantPast
         var consecutiveFailures = 0
         var keyRejected = false
-        var unknownStatusesLogged: Set<String> = []
+        var unknownStatuses: Set<String> = []
+        var reportedSweep: Duration = .zero
+    }
+
+    private enum Step {
+        case wait(until: Date?)
+        case poll([RunID])
     }
 
     private let settings: Settings
@@ -50,9 +59,9 @@ public final class Poller: Service {
     private let state: Mutex<State>
     private let doorbell = Doorbell()
 
-    private let requests = Counter(label: "runwatch_api_requests_total")
     private let transitions = Counter(label: "runwatch_transitions_total")
     private let malformed = Counter(label: "runwatch_api_malformed_runs_total")
+    private let unknownSeen = Counter(label: "runwatch_unknown_status_observations_total")
 
     public init(
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
@@ -90,7 +99,7 @@ public final class Poller: Service {
         let at = now()
         state.withLock { state in
             for id in ids where state.runs[id] == nil {
-                state.runs[id] = RunState()
+                state.runs[id] = TrackedRun(submittedAt: at)
                 state.schedule.add(id, dueAt: at)
             }
         }
@@ -100,29 +109,48 @@ public final class Poller: Service {
 
     public var watchedCount: Int { state.withLock { $0.schedule.count } }
 
+    /// The sweep period the budget allows for the runs watched now.
+    public var effectiveSweepPeriod: Duration {
+        SweepBudget.effectivePeriod(
+            active: watchedCount, batchSize: state.withLock { $0.batchSize },
+            requestsPerSecond: settings.maxRequestsPerSecond, pollInterval: settings.policy.pollInterval)
+    }
+
     public func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let at = now()
-            let (wakeAt, batch) = state.withLock { state -> (Date?, [RunID]) in
-                if state.notBefore > at { return (state.notBefore, []) }
-                let batch = state.schedule.takeDue(now: at, limit: state.batchSize)
-                if batch.isEmpty { return (state.schedule.nextDueDate(), []) }
-                // Spacing request starts keeps us inside the budget even at start-up
-                // with a full backlog, and after an outage ends.
-                state.notBefore = at.addingTimeInterval(1 / settings.maxRequestsPerSecond)
-                return (nil, batch)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<settings.maxConcurrentRequests {
+                group.addTask { await self.work() }
             }
-            if batch.isEmpty {
-                // Idle: sleep until the next run falls due, a new run arrives, or shutdown.
-                let wait = wakeAt.map { max(0, $0.timeIntervalSince(at)) } ?? 3600
-                await sleep(seconds: wait)
-                continue
-            }
-            requests.increment()
-            let answer = await client.fetch(batch, now: now)
-            await handle(answer, batch: batch)
         }
         logger.info("poller stopped", metadata: ["watching": "\(watchedCount)"])
+    }
+
+    private func work() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let at = now()
+            let step = state.withLock { state -> Step in
+                if state.notBefore > at { return .wait(until: state.notBefore) }
+                let batch = state.schedule.takeDue(now: at, limit: state.batchSize)
+                if batch.isEmpty { return .wait(until: state.schedule.nextDueDate()) }
+                // Spacing request starts keeps us inside the budget even at start-up
+                // with a full backlog, and after an outage ends.
+                // 2% margin: arrival jitter at the server must not make two starts look
+                // closer than the budget allows.
+                state.notBefore = at.addingTimeInterval(1.02 / settings.maxRequestsPerSecond)
+                return .poll(batch)
+            }
+            switch step {
+            case .wait(let until):
+                // Idle: until the gate opens, a run falls due, a new run arrives, or shutdown.
+                let seconds = until.map { max(0, $0.timeIntervalSince(at)) } ?? 3600
+                await sleep(seconds: seconds)
+            case .poll(let batch):
+                let answer = await client.fetch(batch, now: now)
+                await handle(answer, batch: batch)
+                // Rescheduled runs may be due for a worker that is idle.
+                doorbell.ring()
+            }
+        }
     }
 
     private func sleep(seconds: Double) async {
@@ -142,15 +170,15 @@ public final class Poller: Service {
             await apply(decoded, batch: batch, at: at)
 
         case .rateLimited(let retryAfter):
-            let wait = retryAfter ?? backoffDelay(at: at)
-            block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "HTTP 429")
-            logger.warning("API rate limit (429); waiting before the next request", metadata: [
+            let wait = retryAfter ?? backoffDelay()
+            block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "rate limited (429)")
+            logger.warning("API rate limit (429); no request until the wait is over", metadata: [
                 "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
                 "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
             ])
 
         case .retryable(let reason):
-            let wait = backoffDelay(at: at)
+            let wait = backoffDelay()
             block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: reason)
             logger.warning("API request failed; backing off", metadata: [
                 "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
@@ -171,24 +199,24 @@ public final class Poller: Service {
             }
 
         case .batchRefused(let code, let detail):
-            let halved = max(1, batch.count / 2)
             if batch.count > 1 {
+                let halved = batch.count / 2
                 state.withLock { state in
-                    state.batchSize = halved
+                    state.batchSize = min(state.batchSize, halved)
                     for id in batch { state.schedule.schedule(id, at: at) }
                 }
-                logger.warning("API refused a batch; using smaller batches from now on", metadata: [
+                logger.warning("API refused a batch as too large; using smaller batches from now on", metadata: [
                     "http_status": "\(code)", "detail": "\(detail)", "batch_size": "\(halved)",
                 ])
             } else {
-                let wait = backoffDelay(at: at)
+                let wait = backoffDelay()
                 block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "HTTP \(code): \(detail)")
                 logger.warning("API refused a single-id request; backing off", metadata: ["http_status": "\(code)", "detail": "\(detail)"])
             }
         }
     }
 
-    private func backoffDelay(at: Date) -> Duration {
+    private func backoffDelay() -> Duration {
         let attempt = state.withLock { state -> Int in
             state.consecutiveFailures += 1
             return state.consecutiveFailures
@@ -208,29 +236,45 @@ public final class Poller: Service {
     }
 
     private func apply(_ decoded: [DecodedRun], batch: [RunID], at: Date) async {
+        let policy = settings.policy
         let asked = Set(batch)
-        var seen: Set<RunID> = []
+        let previous = state.withLock { state in batch.reduce(into: [RunID: TrackedRun]()) { $0[$1] = state.runs[$1] } }
+        var present: Set<RunID> = []
+        var next: [RunID: TrackedRun] = [:]
         var updates: [RunUpdate] = []
-        let previous = state.withLock { state in batch.reduce(into: [RunID: RunState]()) { $0[$1] = state.runs[$1] } }
+        var ended: Set<RunID> = []
+        func take(_ id: RunID, _ run: TrackedRun, _ update: RunUpdate?) {
+            next[id] = run
+            guard let update else { return }
+            if update.ended { ended.insert(id) }
+            if update.isNews { updates.append(update) }
+        }
         for item in decoded {
             switch item {
             case .run(let snapshot):
-                guard asked.contains(snapshot.id), seen.insert(snapshot.id).inserted else { continue }
-                let update = TransitionTracker.observe(snapshot, previous: previous[snapshot.id] ?? RunState(), at: at)
-                if update.current != update.previous { updates.append(update) }
+                guard asked.contains(snapshot.id), present.insert(snapshot.id).inserted, let run = previous[snapshot.id] else { continue }
+                let (run2, update) = RunTracker.observe(snapshot, run: run, at: at, policy: policy)
+                take(snapshot.id, run2, update)
                 noteOddities(snapshot)
             case .malformed(let id, let reason):
+                // Present but unreadable: not a miss; it is asked for again next time.
+                if let id { present.insert(id) }
                 malformed.increment()
                 logger.warning("skipped a malformed run object", metadata: ["run_id": "\(id.map(String.init) ?? "unknown")", "reason": "\(reason)"])
             }
         }
+        for id in batch where !present.contains(id) {
+            guard let run = previous[id] else { continue }
+            let (run2, update) = RunTracker.absent(id, run: run, at: at, policy: policy)
+            take(id, run2, update)
+        }
 
-        let ended = updates.filter { $0.outcome != nil }
+        let endings = updates.filter { $0.outcome != nil }
         var drafts: [OutboxDraft] = []
         do {
-            if !ended.isEmpty, !routes.isEmpty {
-                let routing = try await store.routing(for: ended.map(\.snapshot.id))
-                for update in ended {
+            if !endings.isEmpty, !routes.isEmpty {
+                let routing = try await store.routing(for: endings.map(\.snapshot.id))
+                for update in endings {
                     guard let outcome = update.outcome else { continue }
                     let route = routing[update.snapshot.id] ?? RunRouting()
                     let alert = RunAlert(outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: at, labels: route.labels)
@@ -242,25 +286,23 @@ public final class Poller: Service {
             // Nothing was committed: keep the old state and ask again next interval.
             logger.error("cannot record poll answer in the store", metadata: ["error": "\(error)"])
             state.withLock { state in
-                for id in batch { state.schedule.schedule(id, at: at.addingTimeInterval(settings.pollInterval.secondsDouble)) }
+                for id in batch { state.schedule.schedule(id, at: at.addingTimeInterval(policy.pollInterval.secondsDouble)) }
             }
             return
         }
 
-        let nextDue = at.addingTimeInterval(settings.pollInterval.secondsDouble)
         state.withLock { state in
             state.consecutiveFailures = 0
             state.keyRejected = false
-            for update in updates {
-                state.runs[update.snapshot.id] = update.current
-            }
             for id in batch {
-                if state.runs[id]?.isTerminal == true {
+                if ended.contains(id) {
                     state.schedule.remove(id)
                     state.runs[id] = nil
-                } else {
-                    state.schedule.schedule(id, at: nextDue)
+                    continue
                 }
+                if let run = next[id] { state.runs[id] = run }
+                let interval = policy.interval(for: state.runs[id]?.state.status)
+                state.schedule.schedule(id, at: at.addingTimeInterval(interval.secondsDouble))
             }
         }
         for update in updates {
@@ -274,10 +316,10 @@ public final class Poller: Service {
             logger.info("run \(change.runID): \(change.from.map(\.rawValue) ?? "submitted") → \(change.to)", metadata: metadata)
         }
         if !drafts.isEmpty { onEnqueued() }
-        let failures = ended.filter { $0.outcome?.isFailure == true }.count
+        let failures = endings.filter { $0.outcome?.isFailure == true }.count
         status.update { line in
             line.api = .ok
-            line.ended += ended.count
+            line.ended += endings.count
             line.failed += failures
         }
         publishCounts()
@@ -285,9 +327,12 @@ public final class Poller: Service {
 
     private func noteOddities(_ snapshot: RunSnapshot) {
         if case .unknown(let value) = snapshot.status {
-            let first = state.withLock { $0.unknownStatusesLogged.insert(value).inserted }
+            unknownSeen.increment()
+            let first = state.withLock { $0.unknownStatuses.insert(value).inserted }
             if first {
                 logger.warning("API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])
+                let all = state.withLock { $0.unknownStatuses.sorted() }
+                status.update { $0.unknownStatuses = all }
             }
         }
         if !snapshot.anomalies.isEmpty {
@@ -297,6 +342,23 @@ public final class Poller: Service {
 
     private func publishCounts() {
         let watching = watchedCount
-        status.update { $0.watching = watching }
+        let sweep = effectiveSweepPeriod
+        let changed = state.withLock { state -> Bool in
+            // Report when the sweep stretches or shrinks by more than 10%.
+            let old = state.reportedSweep.secondsDouble
+            guard abs(sweep.secondsDouble - old) > 0.1 * max(old, 0.001) else { return false }
+            state.reportedSweep = sweep
+            return true
+        }
+        if changed, sweep > settings.policy.pollInterval {
+            logger.notice("request budget cannot poll every run each poll_interval; intervals stretch evenly", metadata: [
+                "watching": "\(watching)", "effective_sweep": "\(DurationText.format(sweep))",
+                "poll_interval": "\(DurationText.format(settings.policy.pollInterval))",
+            ])
+        }
+        status.update {
+            $0.watching = watching
+            $0.sweepPeriod = DurationText.format(sweep)
+        }
     }
 }

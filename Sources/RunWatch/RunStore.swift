@@ -12,7 +12,7 @@ public protocol RunStore: Sendable {
     func ingest(_ submission: SpoolSubmission, at: Date) async throws -> [RunID]
 
     /// Runs that have not ended, with what was last seen of them.
-    func activeRuns() async throws -> [RunID: RunState]
+    func activeRuns() async throws -> [RunID: TrackedRun]
 
     /// Labels and notifier restrictions for these runs, for routing alerts.
     func routing(for ids: [RunID]) async throws -> [RunID: RunRouting]
@@ -49,7 +49,7 @@ public struct RunRouting: Sendable, Equatable {
 /// The result of one bulk answer, ready to commit.
 public struct PollRecord: Sendable {
     public var at: Date
-    /// Only runs whose state changed.
+    /// Only updates that are news (`RunUpdate.isNews`).
     public var updates: [RunUpdate]
     public var messages: [OutboxDraft]
 

@@ -139,14 +139,16 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func activeRuns() async throws -> [RunID: RunState] {
+    public func activeRuns() async throws -> [RunID: TrackedRun] {
         try await pool.read { db in
-            var result: [RunID: RunState] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, status, success FROM runs WHERE terminal = 0")
+            var result: [RunID: TrackedRun] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, status, success, submitted_at FROM runs WHERE terminal = 0")
             while let row = try rows.next() {
                 let status: String? = row["status"]
                 let success: Bool? = row["success"]
-                result[row["id"]] = RunState(status: status.map(RunStatus.init(rawValue:)), success: success)
+                result[row["id"]] = TrackedRun(
+                    state: RunState(status: status.map(RunStatus.init(stored:)), success: success),
+                    submittedAt: Date(timeIntervalSince1970: row["submitted_at"]))
             }
             return result
         }
@@ -185,7 +187,7 @@ public final class SQLiteRunStore: RunStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                 """)
             for item in record.updates {
-                let terminal = item.current.isTerminal
+                let terminal = item.ended
                 // The full snapshot is kept once the run ended, for `runwatch show`.
                 let snapshot = terminal ? String(decoding: try encoder.encode(item.snapshot), as: UTF8.self) : nil
                 try update.execute(arguments: [
@@ -283,7 +285,7 @@ public final class SQLiteRunStore: RunStore {
             let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
                 let from: String? = row["from_status"]
                 return Transition(
-                    runID: id, from: from.map(RunStatus.init(rawValue:)), to: RunStatus(rawValue: row["to_status"]),
+                    runID: id, from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
                     at: Date(timeIntervalSince1970: row["at"]))
             }
             let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in

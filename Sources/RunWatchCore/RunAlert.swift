@@ -29,6 +29,8 @@ public struct RunAlert: Sendable, Equatable {
         case .failed: "failed"
         case .timeout: "timed out"
         case .cancelled: "was cancelled"
+        case .notFound: "is no longer returned by the API"
+        case .expired: "did not end before its deadline"
         }
     }
 
@@ -39,6 +41,8 @@ public struct RunAlert: Sendable, Equatable {
         case .failed: ":x:"
         case .timeout: ":hourglass:"
         case .cancelled: ":no_entry_sign:"
+        case .notFound: ":grey_question:"
+        case .expired: ":alarm_clock:"
         }
     }
 }

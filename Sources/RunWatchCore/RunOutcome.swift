@@ -8,6 +8,10 @@ public enum RunOutcome: String, Sendable, CaseIterable, Codable {
     case failed
     case timeout
     case cancelled
+    /// The API stopped returning the run (see `WatchPolicy.notFoundAfter`).
+    case notFound = "not_found"
+    /// The run had not ended at its `watch.deadline`.
+    case expired
 
     public init?(terminal status: RunStatus, success: Bool?) {
         switch status {
@@ -15,12 +19,15 @@ public enum RunOutcome: String, Sendable, CaseIterable, Codable {
         case .failed: self = .failed
         case .timeout: self = .timeout
         case .cancelled: self = .cancelled
+        case .notFound: self = .notFound
+        case .expired: self = .expired
         default: return nil
         }
     }
 
-    /// Outcomes people are alerted about. A `completed` run whose `success` is still
-    /// `null` counts as completed: nothing says it failed.
+    /// Outcomes people are alerted about by default. A `completed` run whose `success`
+    /// stayed `null` through the grace period counts as completed: nothing says it failed.
+    /// A run that vanished or never ended is worth a look, so those alert too.
     public var isFailure: Bool { self != .completed }
 
     /// The event name notifiers see, e.g. `run.failed`.

@@ -63,7 +63,7 @@ extension RunSnapshot {
         let c = try decoder.container(keyedBy: StoredKeys.self)
         self.init(
             id: try c.decode(RunID.self, forKey: .id),
-            status: RunStatus(rawValue: try c.decode(String.self, forKey: .status)),
+            status: RunStatus(stored: try c.decode(String.self, forKey: .status)),
             success: try c.decodeIfPresent(Bool.self, forKey: .success),
             scenarioName: try c.decodeIfPresent(String.self, forKey: .scenarioName),
             agentName: try c.decodeIfPresent(String.self, forKey: .agentName),

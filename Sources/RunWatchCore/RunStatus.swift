@@ -17,6 +17,10 @@ public enum RunStatus: Hashable, Sendable, CustomStringConvertible {
     case failed
     case timeout
     case cancelled
+    /// runwatch's own end for a run the API stopped returning (never Cekura's value).
+    case notFound
+    /// runwatch's own end for a run still unfinished at its `watch.deadline`.
+    case expired
     case unknown(String)
 
     /// The ten values Cekura documents, in lifecycle order.
@@ -29,6 +33,20 @@ public enum RunStatus: Hashable, Sendable, CustomStringConvertible {
     /// ended but scoring is not final.
     public static let terminal: Set<RunStatus> = [.completed, .failed, .timeout, .cancelled]
 
+    /// Ends runwatch decides on itself; stored like statuses, never read from the API.
+    public static let localEnds: Set<RunStatus> = [.notFound, .expired]
+
+    /// Reads a status stored by runwatch: the API's values plus runwatch's own ends.
+    public init(stored rawValue: String) {
+        switch rawValue {
+        case "not_found": self = .notFound
+        case "expired": self = .expired
+        default: self.init(rawValue: rawValue)
+        }
+    }
+
+    /// Reads a status from the API. `not_found` and `expired` are not Cekura values: if the
+    /// API ever sent them they would be unknown (not finished), not runwatch's ends.
     public init(rawValue: String) {
         switch rawValue {
         case "pending": self = .pending
@@ -57,16 +75,16 @@ public enum RunStatus: Hashable, Sendable, CustomStringConvertible {
         case .failed: "failed"
         case .timeout: "timeout"
         case .cancelled: "cancelled"
+        case .notFound: "not_found"
+        case .expired: "expired"
         case .unknown(let value): value
         }
     }
 
-    public var isTerminal: Bool { Self.terminal.contains(self) }
+    public var isTerminal: Bool { Self.terminal.contains(self) || Self.localEnds.contains(self) }
 
-    public var isKnown: Bool {
-        if case .unknown = self { return false }
-        return true
-    }
+    /// One of Cekura's ten documented values.
+    public var isKnown: Bool { Self.known.contains(self) }
 
     public var description: String { rawValue }
 }

@@ -13,17 +13,24 @@ public struct StatusLine: Sendable, Equatable {
     public var failed: Int = 0
     public var outboxDepth: Int = 0
     public var api: APIState = .notYetContacted
+    /// The effective sweep period, e.g. `15s` (stretched when the budget is short).
+    public var sweepPeriod: String?
+    /// Status values the API sent that runwatch does not know.
+    public var unknownStatuses: [String] = []
 
     public init() {}
 
     public var rendered: String {
-        var parts = ["watching \(watching)", "ended \(ended) (\(failed) alerting)", "outbox \(outboxDepth)"]
+        var parts = ["watching \(watching)"]
+        if let sweepPeriod { parts[0] += " (sweep \(sweepPeriod))" }
+        parts += ["ended \(ended) (\(failed) alerting)", "outbox \(outboxDepth)"]
         switch api {
         case .ok: parts.append("API ok")
         case .notYetContacted: parts.append("API not contacted yet")
         case .backingOff(let until, let reason): parts.append("API backing off until \(until): \(reason)")
         case .keyRejected: parts.append("API key rejected")
         }
+        if !unknownStatuses.isEmpty { parts.append("unknown statuses: " + unknownStatuses.joined(separator: " ")) }
         return parts.joined(separator: ", ")
     }
 }

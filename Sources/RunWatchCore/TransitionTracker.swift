@@ -28,11 +28,10 @@ public struct Transition: Sendable, Equatable {
     }
 }
 
-/// The meaning of one observation of a run: its new state, the transition if the status
-/// changed, and the outcome if the run just ended.
-public struct RunUpdate: Sendable, Equatable {
-    public var snapshot: RunSnapshot
-    public var previous: RunState
+/// The status-level meaning of one observation: the new state, the transition if the
+/// status changed, and the outcome if this observation is the first to show an end.
+/// (`RunTracker` adds the lifecycle rules on top: success grace, not found, deadline.)
+public struct StatusDiff: Sendable, Equatable {
     public var current: RunState
     public var transition: Transition?
     public var outcome: RunOutcome?
@@ -40,7 +39,7 @@ public struct RunUpdate: Sendable, Equatable {
 
 /// Turns observations into transitions and outcomes. Pure: the time is an input.
 public enum TransitionTracker {
-    public static func observe(_ snapshot: RunSnapshot, previous: RunState, at now: Date) -> RunUpdate {
+    public static func observe(_ snapshot: RunSnapshot, previous: RunState, at now: Date) -> StatusDiff {
         let current = RunState(status: snapshot.status, success: snapshot.success)
         let changed = previous.status != snapshot.status
         let transition = changed
@@ -50,9 +49,6 @@ public enum TransitionTracker {
         let outcome = !previous.isTerminal && snapshot.status.isTerminal
             ? RunOutcome(terminal: snapshot.status, success: snapshot.success)
             : nil
-        return RunUpdate(
-            snapshot: snapshot, previous: previous, current: current,
-            transition: transition, outcome: outcome
-        )
+        return StatusDiff(current: current, transition: transition, outcome: outcome)
     }
 }

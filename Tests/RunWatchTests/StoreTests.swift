@@ -17,6 +17,7 @@ import Testing
             #expect(routing[2] == RunRouting(labels: ["suite": "a", "team": "qa"], notifiers: ["ops"]))
             #expect(routing[3] == RunRouting(labels: ["team": "qa"], notifiers: ["ops"]))
             #expect(try await store.activeRuns().keys.sorted() == [1, 2, 3])
+            #expect(try await store.activeRuns()[1]?.submittedAt == t0)
         }
     }
 
@@ -24,11 +25,12 @@ import Testing
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
             _ = try await store.ingest(SpoolSubmission(runIDs: [7, 8]), at: t0)
-            let ended = TransitionTracker.observe(RunSnapshot(id: 7, status: .failed), previous: RunState(status: .running), at: t0)
-            let running = TransitionTracker.observe(RunSnapshot(id: 8, status: .running), previous: RunState(), at: t0)
+            let policy = WatchPolicy()
+            let (_, ended) = RunTracker.observe(RunSnapshot(id: 7, status: .failed), run: TrackedRun(state: RunState(status: .running), submittedAt: t0), at: t0, policy: policy)
+            let (_, running) = RunTracker.observe(RunSnapshot(id: 8, status: .running), run: TrackedRun(submittedAt: t0), at: t0, policy: policy)
             let draft = OutboxDraft(notifier: "ops", runID: 7, event: "run.failed", idempotencyKey: "k7", payload: Data("{}".utf8))
             try await store.record(PollRecord(at: t0, updates: [ended, running], messages: [draft, draft]))
-            #expect(try await store.activeRuns() == [8: RunState(status: .running)])
+            #expect(try await store.activeRuns() == [8: TrackedRun(state: RunState(status: .running), submittedAt: t0)])
             let history = try #require(try await store.history(of: 7))
             #expect(history.status == "failed")
             #expect(history.transitions == [Transition(runID: 7, from: .running, to: .failed, at: t0)])

@@ -54,6 +54,7 @@ struct Harness {
     static func run(
         simulator options: CekuraSimulator.Options,
         in directory: String,
+        apiKey: String? = nil,
         configure: (inout Configuration, _ hooksURL: String) -> Void = { _, _ in },
         _ body: (Harness) async throws -> Void
     ) async throws {
@@ -71,7 +72,7 @@ struct Harness {
         configure(&config, hooks.baseURL)
         let logger = testLogger()
         let daemon = try await Daemon.prepare(
-            configuration: config, environment: ["CEKURA_API_KEY": options.apiKey], logger: logger, systemd: .disabled)
+            configuration: config, environment: ["CEKURA_API_KEY": apiKey ?? options.apiKey], logger: logger, systemd: .disabled)
         let group = daemon.makeGroup(logger: logger, signals: [])
         let harness = Harness(
             simulator: simulator, receiver: receiver, apiURL: api.baseURL, hooksURL: hooks.baseURL,
