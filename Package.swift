@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "runwatch", targets: ["runwatch"]),
         .executable(name: "cekura-sim", targets: ["cekura-sim"]),
         .executable(name: "runwatch-demo", targets: ["runwatch-demo"]),
+        .executable(name: "runwatch-bench", targets: ["runwatch-bench"]),
         .library(name: "RunWatchCore", targets: ["RunWatchCore"]),
         .library(name: "RunWatchTesting", targets: ["RunWatchTesting"]),
     ],
@@ -87,6 +88,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks (scripts/bench): print tables, assert nothing.
+        .executableTarget(
+            name: "runwatch-bench",
+            dependencies: [
+                "RunWatch",
+                "RunWatchCore",
+                "RunWatchTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

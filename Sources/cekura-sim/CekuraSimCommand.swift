@@ -52,6 +52,7 @@ struct CekuraSimCommand: AsyncParsableCommand {
         }
         let server = try await LoopbackHTTPServer.bind(port: port) { await simulator.handle($0) }
         print("cekura-sim listening on \(server.baseURL) (API key '\(apiKey)', \(simulator.registeredIDs.count) runs registered)")
+        fflush(nil)  // a parent reading the port through a pipe must see this line now
         try await server.run()
     }
 

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Benchmarks of the polling engine against the Cekura simulator; prints tables.
+/// Run with `scripts/bench` (a release build). Not a test: nothing here asserts.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runwatch-bench",
+        abstract: "Measure detection latency, request efficiency, CPU and memory against the simulator."
+    )
+
+    @Option(help: "Runs in the latency comparison.") var latencyRuns = 2000
+    @Option(help: "The simulated API's rate limit (and runwatch's budget), requests per second.") var rps = 2.0
+    @Option(help: "Watched-run counts for the scale table, comma-separated.") var scale = "1000,10000,100000"
+    @Flag(help: "Skip the latency comparison.") var skipLatency = false
+    @Flag(help: "Skip the scale table.") var skipScale = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        if !skipLatency {
+            let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
+            LatencyBenchmark.printTable(rows)
+        }
+        if !skipScale {
+            let counts = scale.split(separator: ",").compactMap { Int($0) }
+            let rows = try await ScaleBenchmark(counts: counts).run()
+            ScaleBenchmark.printTable(rows)
+        }
+    }
+}
+
+/// Process-wide resource use, from the kernel.
+enum ResourceUsage {
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Peak resident set size so far (VmHWM), in MB.
+    static func peakRSSMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let index = min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))
+    return sorted[index]
+}
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+func lpad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+}
