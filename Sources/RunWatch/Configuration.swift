@@ -9,7 +9,8 @@ public struct Configuration: Sendable, Equatable {
     public var watch = Watch()
     public var spoolDir = "/var/spool/runwatch"
     public var stateDir = "/var/lib/runwatch"
-    public var spoolScanInterval: Duration = .seconds(1)
+    /// The safety-net rescan of `new/`; inotify picks files up at once.
+    public var spoolScanInterval: Duration = .seconds(10)
     public var logLevel = "info"
     public var notifiers: [Notifier] = []
 

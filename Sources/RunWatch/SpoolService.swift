@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Rescans the spool's `new/` folder every `spool_scan_interval` and hands new run ids to
-/// the poller. A scan of an empty folder is one `readdir`: no busy loop.
+/// Ingests spool files as they arrive: inotify on `new/` wakes it at once, and a rescan
+/// every `spool_scan_interval` catches anything inotify missed (queue overflow, a watcher
+/// that could not start). An empty folder costs one `readdir` per rescan: no busy loop.
 public struct SpoolService: Service {
     let ingester: SpoolIngester
     let poller: Poller
@@ -18,6 +19,24 @@ public struct SpoolService: Service {
     }
 
     public func run() async throws {
+        let doorbell = Doorbell()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await SpoolWatcher.run(watching: ingester.spool.new) { doorbell.ring() }
+                } catch is CancellationError {
+                } catch {
+                    logger.warning("spool folder not watched by inotify; relying on the periodic rescan", metadata: [
+                        "error": "\(error)", "rescan_every": "\(interval)",
+                    ])
+                }
+            }
+            await scanLoop(doorbell)
+            group.cancelAll()
+        }
+    }
+
+    private func scanLoop(_ doorbell: Doorbell) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 poller.watch(try await ingester.scanOnce())
@@ -27,8 +46,10 @@ public struct SpoolService: Service {
                 // The store refused the insert; the files stay in new/ for the next scan.
                 logger.error("spool ingest failed; will retry", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: interval)
+            await withGracefulShutdownHandler {
+                await doorbell.wait(timeout: interval)
+            } onGracefulShutdown: {
+                doorbell.ring()
             }
         }
     }

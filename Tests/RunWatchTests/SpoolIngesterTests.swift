@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RunWatch
 import RunWatchCore
+import RunWatchTesting
 import Testing
 
 @Suite struct SpoolIngesterTests {
@@ -60,6 +61,19 @@ import Testing
             let reason = try String(contentsOfFile: spool.rejected + "/mixed.ids.reason", encoding: .utf8)
             #expect(reason.contains("ingested 3 valid run id(s)"))
             #expect(reason.contains("line 2: 'nope'"))
+        }
+    }
+
+    @Test func newFilesArePickedUpAtOnceWithoutWaitingForTheRescan() async throws {
+        try await withTemporaryDirectory { dir in
+            try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, _ in
+                config.spoolScanInterval = .seconds(3600)
+            }) { h in
+                h.simulator.addRandomRuns(1...3)
+                try h.submit([1, 2, 3])
+                let picked = await waitUntil(timeout: .seconds(10)) { h.daemon.poller.watchedCount == 3 }
+                #expect(picked, "inotify should wake the ingester; the rescan is an hour away")
+            }
         }
     }
 
