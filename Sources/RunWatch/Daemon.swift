@@ -76,6 +76,7 @@ public struct Daemon: Sendable {
         await outboxChanged()
 
         let services: [any Service] = queues + [
+            MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
             poller,
             SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
             SystemdLifecycle(systemd: systemd, status: status, logger: logger),

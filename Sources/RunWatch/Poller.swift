@@ -40,6 +40,7 @@ public final class Poller: Service {
         var keyRejected = false
         var unknownStatuses: Set<String> = []
         var reportedSweep: Duration = .zero
+        var recordedAPIState = ""
     }
 
     private enum Step {
@@ -172,6 +173,7 @@ public final class Poller: Service {
         case .rateLimited(let retryAfter):
             let wait = retryAfter ?? backoffDelay()
             block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "rate limited (429)")
+            await noteAPI("backing off until \(at.addingTimeInterval(wait.secondsDouble).formatted(.iso8601))", error: "HTTP 429", at: at)
             logger.warning("API rate limit (429); no request until the wait is over", metadata: [
                 "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
                 "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
@@ -180,6 +182,7 @@ public final class Poller: Service {
         case .retryable(let reason):
             let wait = backoffDelay()
             block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: reason)
+            await noteAPI("backing off until \(at.addingTimeInterval(wait.secondsDouble).formatted(.iso8601))", error: reason, at: at)
             logger.warning("API request failed; backing off", metadata: [
                 "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
             ])
@@ -191,6 +194,7 @@ public final class Poller: Service {
             }
             block(batch: batch, until: at.addingTimeInterval(settings.keyRejectedRetry.secondsDouble), reason: nil)
             status.update { $0.api = .keyRejected }
+            await noteAPI("key rejected", error: "HTTP \(code): \(detail)", at: at)
             if first {
                 logger.error("API key rejected; polling paused, all state kept. Fix the key and restart.", metadata: [
                     "http_status": "\(code)", "detail": "\(detail)",
@@ -213,6 +217,20 @@ public final class Poller: Service {
                 block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "HTTP \(code): \(detail)")
                 logger.warning("API refused a single-id request; backing off", metadata: ["http_status": "\(code)", "detail": "\(detail)"])
             }
+        }
+    }
+
+    /// Keeps the API's state in the store for `runwatch status`; written on change only.
+    private func noteAPI(_ apiState: String, error: String?, at: Date) async {
+        let changed = state.withLock { state -> Bool in
+            defer { state.recordedAPIState = apiState }
+            return state.recordedAPIState != apiState
+        }
+        guard changed || error != nil else { return }
+        do {
+            try await store.noteAPIState(apiState, error: error.map { String($0.prefix(300)) }, at: at)
+        } catch {
+            logger.warning("cannot record the API state in the store", metadata: ["error": "\(error)"])
         }
     }
 
@@ -281,7 +299,10 @@ public final class Poller: Service {
                     drafts += NotifierRoute.drafts(for: alert, routing: route, routes: routes)
                 }
             }
-            try await store.record(PollRecord(at: at, updates: updates, messages: drafts))
+            let forgotten = try await store.record(PollRecord(at: at, polled: batch, updates: updates, messages: drafts))
+            // `runwatch forget` removed these while they were being polled.
+            ended.formUnion(forgotten)
+            updates.removeAll { forgotten.contains($0.snapshot.id) }
         } catch {
             // Nothing was committed: keep the old state and ask again next interval.
             logger.error("cannot record poll answer in the store", metadata: ["error": "\(error)"])
@@ -316,6 +337,7 @@ public final class Poller: Service {
             logger.info("run \(change.runID): \(change.from.map(\.rawValue) ?? "submitted") → \(change.to)", metadata: metadata)
         }
         if !drafts.isEmpty { onEnqueued() }
+        await noteAPI("ok", error: nil, at: at)
         let failures = endings.filter { $0.outcome?.isFailure == true }.count
         status.update { line in
             line.api = .ok

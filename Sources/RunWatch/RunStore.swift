@@ -19,7 +19,19 @@ public protocol RunStore: Sendable {
 
     /// Records one poll answer — changed states, transitions and the notifications they
     /// cause — in a single transaction, so an alert exists iff its transition does.
-    func record(_ record: PollRecord) async throws
+    /// Returns the ids no longer in the store (forgotten meanwhile): stop watching them.
+    @discardableResult
+    func record(_ record: PollRecord) async throws -> Set<RunID>
+
+    /// Deletes runs and everything recorded about them. Returns the ids that existed.
+    func forget(_ ids: [RunID]) async throws -> [RunID]
+
+    /// Deletes ended runs (and their history and finished deliveries) that ended before
+    /// `cutoff`, except those with deliveries still pending. Returns how many runs went.
+    func prune(endedBefore cutoff: Date) async throws -> Int
+
+    /// Remembers the API's state for `runwatch status` (written when it changes).
+    func noteAPIState(_ state: String, error: String?, at: Date) async throws
 
     /// Outbox messages for `notifier` whose next attempt is due at `now`, oldest first.
     func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage]
@@ -49,12 +61,15 @@ public struct RunRouting: Sendable, Equatable {
 /// The result of one bulk answer, ready to commit.
 public struct PollRecord: Sendable {
     public var at: Date
+    /// Every run the request asked about (to notice runs forgotten meanwhile).
+    public var polled: [RunID]
     /// Only updates that are news (`RunUpdate.isNews`).
     public var updates: [RunUpdate]
     public var messages: [OutboxDraft]
 
-    public init(at: Date, updates: [RunUpdate], messages: [OutboxDraft]) {
+    public init(at: Date, polled: [RunID] = [], updates: [RunUpdate], messages: [OutboxDraft]) {
         self.at = at
+        self.polled = polled
         self.updates = updates
         self.messages = messages
     }
@@ -96,6 +111,10 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var outboxPending: Int
     public var outboxDead: Int
     public var delivered: Int
+    /// What the daemon last said of the API: `ok`, `backing off until …`, `key rejected`.
+    public var apiState: String?
+    public var lastAPIError: String?
+    public var lastAPIErrorAt: Date?
 }
 
 public struct RunHistory: Sendable, Equatable {

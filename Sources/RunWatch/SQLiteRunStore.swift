@@ -103,6 +103,16 @@ public final class SQLiteRunStore: RunStore {
                 CREATE INDEX outbox_run ON outbox(run_id);
                 """)
         }
+        migrator.registerMigration("v2-daemon-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE daemon_state (
+                    key TEXT PRIMARY KEY,
+                    value TEXT,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX runs_ended ON runs(ended_at) WHERE terminal = 1;
+                """)
+        }
         return migrator
     }
 
@@ -169,11 +179,17 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
-    public func record(_ record: PollRecord) async throws {
-        guard !record.updates.isEmpty || !record.messages.isEmpty else { return }
+    @discardableResult
+    public func record(_ record: PollRecord) async throws -> Set<RunID> {
+        guard !record.updates.isEmpty || !record.messages.isEmpty || !record.polled.isEmpty else { return [] }
         let now = record.at.timeIntervalSince1970
         let encoder = JSONEncoder()
-        try await pool.write { db in
+        return try await pool.write { db in
+            var missing: Set<RunID> = []
+            if !record.polled.isEmpty {
+                let known = try RunID.fetchSet(db, sql: "SELECT id FROM runs WHERE id IN (\(record.polled.map(String.init).joined(separator: ",")))")
+                missing = Set(record.polled).subtracting(known)
+            }
             let update = try db.cachedStatement(sql: """
                 UPDATE runs SET status = ?, success = ?, terminal = ?, snapshot = ?, updated_at = ?,
                     ended_at = CASE WHEN ? THEN ? ELSE ended_at END
@@ -186,7 +202,7 @@ public final class SQLiteRunStore: RunStore {
                 INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, created_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                 """)
-            for item in record.updates {
+            for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
                 // The full snapshot is kept once the run ended, for `runwatch show`.
                 let snapshot = terminal ? String(decoding: try encoder.encode(item.snapshot), as: UTF8.self) : nil
@@ -194,14 +210,67 @@ public final class SQLiteRunStore: RunStore {
                     item.current.status?.rawValue, item.current.success, terminal, snapshot, now,
                     terminal, now, item.snapshot.id,
                 ])
+                if db.changesCount == 0 {
+                    missing.insert(item.snapshot.id)
+                    continue
+                }
                 if let change = item.transition {
                     try transition.execute(arguments: [change.runID, change.from?.rawValue, change.to.rawValue, change.at.timeIntervalSince1970])
                 }
             }
-            for message in record.messages {
+            for message in record.messages where !missing.contains(message.runID) {
                 try enqueue.execute(arguments: [
                     message.notifier, message.runID, message.event, message.idempotencyKey, message.payload, now, now,
                 ])
+            }
+            return missing
+        }
+    }
+
+    public func forget(_ ids: [RunID]) async throws -> [RunID] {
+        try await pool.write { db in
+            var existed: [RunID] = []
+            for id in ids {
+                try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+                guard db.changesCount > 0 else { continue }
+                existed.append(id)
+                try db.execute(sql: "DELETE FROM transitions WHERE run_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM outbox WHERE run_id = ?", arguments: [id])
+            }
+            return existed
+        }
+    }
+
+    public func prune(endedBefore cutoff: Date) async throws -> Int {
+        try await pool.write { db in
+            // A run whose alert is still owed stays until it is delivered or dead.
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY);
+                DELETE FROM prune_ids;
+                """)
+            try db.execute(sql: """
+                INSERT INTO prune_ids SELECT id FROM runs
+                WHERE terminal = 1 AND ended_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.run_id = runs.id AND o.state = 'pending')
+                """, arguments: [cutoff.timeIntervalSince1970])
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prune_ids") ?? 0
+            guard count > 0 else { return 0 }
+            try db.execute(sql: """
+                DELETE FROM transitions WHERE run_id IN (SELECT id FROM prune_ids);
+                DELETE FROM outbox WHERE run_id IN (SELECT id FROM prune_ids);
+                DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
+                DELETE FROM prune_ids;
+                """)
+            return count
+        }
+    }
+
+    public func noteAPIState(_ state: String, error: String?, at date: Date) async throws {
+        try await pool.write { db in
+            let upsert = "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+            try db.execute(sql: upsert, arguments: ["api_state", state, date.timeIntervalSince1970])
+            if let error {
+                try db.execute(sql: upsert, arguments: ["last_api_error", error, date.timeIntervalSince1970])
             }
         }
     }
@@ -271,11 +340,18 @@ public final class SQLiteRunStore: RunStore {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
                 outbox[row["state"]] = row["n"]
             }
+            var state: [String: (value: String?, at: Double)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value, updated_at FROM daemon_state") {
+                state[row["key"]] = (row["value"], row["updated_at"])
+            }
             return StoreSummary(
                 runsByStatus: byStatus, active: active,
                 oldestActiveSubmittedAt: oldest.map(Date.init(timeIntervalSince1970:)),
                 outboxPending: outbox["pending"] ?? 0, outboxDead: outbox["dead"] ?? 0,
-                delivered: outbox["delivered"] ?? 0)
+                delivered: outbox["delivered"] ?? 0,
+                apiState: state["api_state"]?.value ?? nil,
+                lastAPIError: state["last_api_error"]?.value ?? nil,
+                lastAPIErrorAt: state["last_api_error"].map { Date(timeIntervalSince1970: $0.at) })
         }
     }
 

@@ -17,14 +17,28 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    struct Report: Encodable {
+        var summary: StoreSummary
+        var effectiveSweepPeriodSeconds: Double?
+    }
+
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
         let summary = try await store.summary()
+        // The sweep the budget allows for what is active now (the daemon's STATUS= shows
+        // the same figure); needs the config's budget, so only when it can be read.
+        let config = try? Configuration.load(path: options.config)
+        let sweep = config.map {
+            SweepBudget.effectivePeriod(
+                active: summary.active, batchSize: $0.api.batchSize,
+                requestsPerSecond: $0.api.maxRequestsPerSecond, pollInterval: $0.api.pollInterval)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            let report = Report(summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
         let total = summary.runsByStatus.values.reduce(0, +)
@@ -38,27 +52,32 @@ struct StatusCommand: AsyncParsableCommand {
             print("oldest active run submitted: \(oldest.formatted(.iso8601))")
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
+        if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
+        print("API: \(summary.apiState ?? "not contacted yet")")
+        if let error = summary.lastAPIError, let at = summary.lastAPIErrorAt {
+            print("last API error: \(error) (at \(at.formatted(.iso8601)))")
+        }
     }
 }
 
-func openStoreForReading(configPath: String, stateDir: String?) throws -> SQLiteRunStore {
-    let directory: String
-    if let stateDir {
-        directory = stateDir
-    } else {
-        do {
-            directory = try Configuration.load(path: configPath).stateDir
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.config)
-        }
+func stateDirectory(configPath: String, stateDir: String?) throws -> String {
+    if let stateDir { return stateDir }
+    do {
+        return try Configuration.load(path: configPath).stateDir
+    } catch {
+        printError(error.description)
+        throw ExitCode(ExitStatus.config)
     }
+}
+
+func openStoreForReading(configPath: String, stateDir: String?, readOnly: Bool = true) throws -> SQLiteRunStore {
+    let directory = try stateDirectory(configPath: configPath, stateDir: stateDir)
     guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(SQLiteRunStore.fileName)) else {
         printError("no store in '\(directory)' yet (has the daemon run?)")
         throw ExitCode(ExitStatus.unavailable)
     }
     do {
-        return try SQLiteRunStore.open(directory: directory, readOnly: true)
+        return try SQLiteRunStore.open(directory: directory, readOnly: readOnly)
     } catch {
         printError("\(error)")
         throw ExitCode(ExitStatus.unavailable)

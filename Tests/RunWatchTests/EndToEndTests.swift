@@ -89,6 +89,23 @@ import Testing
         }
     }
 
+    @Test func aForgottenRunIsDroppedByTheRunningDaemon() async throws {
+        var options = CekuraSimulator.Options()
+        options.stageSeconds = 600...600
+        try await withTemporaryDirectory { dir in
+            try await Harness.run(simulator: options, in: dir) { h in
+                h.simulator.addRandomRuns(1...3)
+                try h.submit([1, 2, 3])
+                let polled = await waitUntil(timeout: .seconds(10)) { h.simulator.counters.answered200 >= 1 }
+                #expect(polled)
+                #expect(try await h.daemon.store.forget([2]) == [2])
+                let dropped = await waitUntil(timeout: .seconds(10)) { h.daemon.poller.watchedCount == 2 }
+                #expect(dropped)
+                #expect(try await h.daemon.store.history(of: 2) == nil)
+            }
+        }
+    }
+
     static func runID(inSlackText text: String) -> RunID? {
         guard let range = text.range(of: "Run ") else { return nil }
         return Int(text[range.upperBound...].prefix { $0.isNumber })

@@ -128,6 +128,13 @@ import Glibc
             #expect(statusCode == 0)
             #expect(statusOutput.contains("runs: 3 total, 3 active"))
             #expect(statusOutput.contains("submitted"))
+            #expect(statusOutput.contains("API: not contacted yet"))
+
+            let (forgetCode, forgetOutput) = try run(["forget", "--state-dir", dir + "/state", "7", "99"])
+            #expect(forgetCode == 0)
+            #expect(forgetOutput.contains("forgot 1 run(s); not in the store: 99"))
+            let (_, after) = try run(["status", "--state-dir", dir + "/state"])
+            #expect(after.contains("runs: 2 total, 2 active"))
         }
     }
 

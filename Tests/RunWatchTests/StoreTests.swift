@@ -49,6 +49,56 @@ import Testing
         }
     }
 
+    @Test func pruningDropsOldEndedRunsButKeepsOwedAlertsAndActiveRuns() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2, 3, 4]), at: t0)
+            let policy = WatchPolicy()
+            func end(_ id: RunID, at: Date, alert: Bool) async throws {
+                let (_, update) = RunTracker.observe(RunSnapshot(id: id, status: .failed), run: TrackedRun(submittedAt: t0), at: at, policy: policy)
+                let drafts = alert ? [OutboxDraft(notifier: "ops", runID: id, event: "run.failed", idempotencyKey: "k\(id)", payload: Data())] : []
+                try await store.record(PollRecord(at: at, updates: [update], messages: drafts))
+            }
+            try await end(1, at: t0, alert: false)                        // old, nothing owed: pruned
+            try await end(2, at: t0, alert: true)                         // old, alert pending: kept
+            try await end(3, at: t0.addingTimeInterval(86400), alert: false)  // recent: kept
+            // 4 stays active: kept
+            #expect(try await store.prune(endedBefore: t0.addingTimeInterval(3600)) == 1)
+            #expect(try await store.history(of: 1) == nil)
+            #expect(try await store.history(of: 2) != nil)
+            #expect(try await store.history(of: 3) != nil)
+            #expect(try await store.activeRuns().keys.sorted() == [4])
+            let message = try #require(try await store.dueDeliveries(notifier: "ops", now: t0, limit: 5).first)
+            try await store.markDelivered(message.id, at: t0)
+            #expect(try await store.prune(endedBefore: t0.addingTimeInterval(3600)) == 1)
+            #expect(try await store.history(of: 2) == nil)
+        }
+    }
+
+    @Test func forgettingDeletesEverythingAndRecordReportsIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2]), at: t0)
+            #expect(try await store.forget([2, 9]) == [2])
+            let (_, update) = RunTracker.observe(RunSnapshot(id: 2, status: .running), run: TrackedRun(submittedAt: t0), at: t0, policy: WatchPolicy())
+            let missing = try await store.record(PollRecord(at: t0, polled: [1, 2], updates: [update], messages: []))
+            #expect(missing == [2])
+            #expect(try await store.history(of: 2) == nil, "nothing recorded for a forgotten run")
+        }
+    }
+
+    @Test func theAPIStateIsKeptForStatus() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            try await store.noteAPIState("backing off until x", error: "HTTP 503", at: t0)
+            try await store.noteAPIState("ok", error: nil, at: t0.addingTimeInterval(5))
+            let summary = try await store.summary()
+            #expect(summary.apiState == "ok")
+            #expect(summary.lastAPIError == "HTTP 503")
+            #expect(summary.lastAPIErrorAt == t0)
+        }
+    }
+
     @Test func aStoreFromANewerVersionIsRefusedAndLeftAlone() async throws {
         try await withTemporaryDirectory { dir in
             _ = try SQLiteRunStore.open(directory: dir)
@@ -66,7 +116,7 @@ import Testing
             // Left as it was: no migration applied, nothing deleted.
             let after = try DatabaseQueue(path: path)
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == ["v1-runs-transitions-outbox", "v9-from-the-future"])
+            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v9-from-the-future"])
             #expect(try await after.read { db in try db.tableExists("runs") })
         }
     }
