@@ -27,6 +27,8 @@ public final class WebhookReceiver: Sendable {
         public var rateLimitRetryAfter: Int?
         /// Drop every connection (endpoint down).
         public var down = false
+        /// Answer accepted requests only after this long (a slow endpoint).
+        public var delaySeconds = 0.0
         public init() {}
     }
 
@@ -56,24 +58,28 @@ public final class WebhookReceiver: Sendable {
 
     public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
         let delivery = Delivery(path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
-        let response: LoopbackHTTPServer.Response = state.withLock { state in
+        let (response, delay): (LoopbackHTTPServer.Response, Double) = state.withLock { state in
+            let delay = state.behaviour.delaySeconds
             state.attempts += 1
             if state.behaviour.down {
                 state.refused += 1
-                return .dropConnection
+                return (.dropConnection, 0)
             }
             if let retryAfter = state.behaviour.rateLimitRetryAfter {
                 state.refused += 1
-                return .text(429, "rate_limited", headers: [("Retry-After", "\(retryAfter)")])
+                return (.text(429, "rate_limited", headers: [("Retry-After", "\(retryAfter)")]), 0)
             }
             if state.rng.unit() < state.behaviour.failureRate {
                 state.refused += 1
-                return .text(503, "service_unavailable")
+                return (.text(503, "service_unavailable"), 0)
             }
+            // Recorded as received before the answer: a sender that dies before reading
+            // the answer will deliver again, which is what crash tests look for.
             state.accepted.append(delivery)
-            return .text(200, "ok")
+            return (.text(200, "ok"), delay)
         }
         if case .respond(200, _, _) = response { onDelivery?(delivery) }
+        if delay > 0 { try? await Task.sleep(for: .secondsDouble(delay)) }
         return response
     }
 }
