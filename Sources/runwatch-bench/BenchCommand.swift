@@ -16,6 +16,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Watched-run counts for the scale table, comma-separated.") var scale = "1000,10000,100000"
     @Flag(help: "Skip the latency comparison.") var skipLatency = false
     @Flag(help: "Skip the scale table.") var skipScale = false
+    @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
+    @Option(name: .customLong("ingest-ids"), help: "Ids in the ingest benchmark (spread over 100 files).") var ingestIDs = 1_000_000
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -26,6 +28,9 @@ struct BenchCommand: AsyncParsableCommand {
         if !skipLatency {
             let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
             LatencyBenchmark.printTable(rows)
+        }
+        if !skipIngest {
+            IngestBenchmark.print(try await IngestBenchmark(ids: ingestIDs, files: 100).run())
         }
         if !skipScale {
             let counts = scale.split(separator: ",").compactMap { Int($0) }
