@@ -28,6 +28,8 @@ struct CekuraSimCommand: AsyncParsableCommand {
     @Option(help: "Requests per second above which to answer 429.") var rateLimitPerSecond: Double?
     @Option(help: "Refuse requests with more ids than this (414).") var maxIds: Int?
     @Option(help: "Fraction of run objects with nulls, loose types and extra fields.") var oddityRate = 0.0
+    @Option(help: "Also run a recording webhook receiver on this port (0 picks one).") var receiverPort: Int?
+    @Option(help: "Append each delivery the receiver accepts to this file, one JSON object per line.") var receiverLog: String?
 
     func run() async throws {
         var options = CekuraSimulator.Options()
@@ -52,8 +54,38 @@ struct CekuraSimCommand: AsyncParsableCommand {
         }
         let server = try await LoopbackHTTPServer.bind(port: port) { await simulator.handle($0) }
         print("cekura-sim listening on \(server.baseURL) (API key '\(apiKey)', \(simulator.registeredIDs.count) runs registered)")
-        fflush(nil)  // a parent reading the port through a pipe must see this line now
-        try await server.run()
+        guard let receiverPort else {
+            fflush(nil)  // a parent reading the port through a pipe must see this line now
+            try await server.run()
+            return
+        }
+        let log = receiverLog
+        let receiver = WebhookReceiver { delivery in
+            guard let log else { return }
+            let line: [String: Any] = [
+                "path": delivery.path,
+                "headers": Dictionary(delivery.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last }),
+                "body": String(decoding: delivery.body, as: UTF8.self),
+                "received_at": delivery.receivedAt.timeIntervalSince1970,
+            ]
+            guard var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
+            data.append(0x0A)
+            if let handle = FileHandle(forWritingAtPath: log) {
+                handle.seekToEndOfFile()
+                handle.write(data)
+                try? handle.close()
+            } else {
+                _ = FileManager.default.createFile(atPath: log, contents: data)
+            }
+        }
+        let hooks = try await LoopbackHTTPServer.bind(port: receiverPort) { await receiver.handle($0) }
+        print("webhook receiver listening on \(hooks.baseURL)" + (log.map { " (log: \($0))" } ?? ""))
+        fflush(nil)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            group.addTask { try await hooks.run() }
+            try await group.next()
+        }
     }
 
     static func range(_ text: String) throws -> ClosedRange<Double> {
