@@ -11,7 +11,7 @@ public struct CekuraClient: Sendable {
     public let bulkPath: String
     let apiKey: Secret
     let http: HTTPClient
-    let timeout: Duration
+    public let timeout: Duration
     let retryAfterCap: Duration
     /// Run objects carry transcripts; 100 of them are a few MB. Far above that is a fault.
     static let maxBodyBytes = 64 * 1024 * 1024

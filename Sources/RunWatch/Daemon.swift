@@ -3,11 +3,12 @@ import Foundation
 import Logging
 import RunWatchCore
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// Assembles the daemon: opens the store, prepares the spool, ingests what is waiting,
-/// and returns the services to run in one `ServiceGroup`.
-public struct Daemon: Sendable {
+/// and returns the services to run in one `ServiceGroup`. Also applies reloads.
+public final class Daemon: Sendable {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
     }
@@ -15,9 +16,36 @@ public struct Daemon: Sendable {
     public let store: SQLiteRunStore
     public let poller: Poller
     public let status: StatusBoard
+    public let delivery: DeliveryService
+    public let heartbeat: Heartbeat
     /// In group order; graceful shutdown runs in reverse: systemd is told first, then
     /// ingest stops, then polling, then the delivery queues finish their current message.
     public let services: [any Service]
+    private let configuration: Mutex<Configuration>
+    private let environment: [String: String]
+    private let systemd: SystemdNotifier
+    private let http: HTTPClient
+    private let logger: Logger
+
+    public var currentConfiguration: Configuration { configuration.withLock { $0 } }
+
+    private init(
+        store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
+        services: [any Service], configuration: Configuration, environment: [String: String],
+        systemd: SystemdNotifier, http: HTTPClient, logger: Logger
+    ) {
+        self.store = store
+        self.poller = poller
+        self.status = status
+        self.delivery = delivery
+        self.heartbeat = heartbeat
+        self.services = services
+        self.configuration = Mutex(configuration)
+        self.environment = environment
+        self.systemd = systemd
+        self.http = http
+        self.logger = logger
+    }
 
     public static func prepare(
         configuration: Configuration,
@@ -28,16 +56,8 @@ public struct Daemon: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) async throws -> Daemon {
-        let apiKey: Secret
-        do {
-            apiKey = try SecretSource.apiKey(configuration: configuration, environment: environment)
-        } catch {
-            throw StartError(description: error.description)
-        }
-        var endpoints: [NotifierQueue.Endpoint] = []
-        for notifier in configuration.notifiers {
-            endpoints.append(try resolve(notifier, environment: environment))
-        }
+        let client = try makeClient(configuration, environment: environment, http: http)
+        let endpoints = try resolveNotifiers(configuration, environment: environment)
 
         let spool = SpoolDirectory(root: configuration.spoolDir)
         do {
@@ -53,35 +73,53 @@ public struct Daemon: Sendable {
         }
 
         let status = StatusBoard(systemd: systemd)
+        let heartbeat = Heartbeat()
         let outboxChanged: @Sendable () async -> Void = {
             if let summary = try? await store.summary() {
                 status.update { $0.outboxDepth = summary.outboxPending }
             }
         }
-        let queues = endpoints.map { endpoint in
-            NotifierQueue(endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random, onChange: outboxChanged)
+        let delivery = DeliveryService(endpoints: endpoints) { endpoint in
+            NotifierQueue(endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random, heartbeat: heartbeat, onChange: outboxChanged)
         }
-        let client = CekuraClient(
-            baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
-            timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap)
         let poller = Poller(
             settings: Poller.Settings(configuration), client: client, store: store,
-            routes: configuration.notifiers.map(NotifierRoute.init), status: status, logger: logger,
-            now: now, random: random,
-            onEnqueued: { for queue in queues { queue.doorbell.ring() } })
+            routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
+            logger: logger, now: now, random: random,
+            onEnqueued: { delivery.ring() })
 
         try await poller.load()
         let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: now)
         poller.watch(try await ingester.scanOnce())
         await outboxChanged()
 
-        let services: [any Service] = queues + [
+        let services: [any Service] = [
+            delivery,
             MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
             poller,
             SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
+            WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
             SystemdLifecycle(systemd: systemd, status: status, logger: logger),
         ]
-        return Daemon(store: store, poller: poller, status: status, services: services)
+        return Daemon(
+            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
+            configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger)
+    }
+
+    private static func makeClient(_ configuration: Configuration, environment: [String: String], http: HTTPClient) throws -> CekuraClient {
+        let apiKey: Secret
+        do {
+            apiKey = try SecretSource.apiKey(configuration: configuration, environment: environment)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        return CekuraClient(
+            baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
+            timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap)
+    }
+
+    private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
+        try configuration.notifiers.map { try resolve($0, environment: environment) }
     }
 
     private static func resolve(_ notifier: Configuration.Notifier, environment: [String: String]) throws -> NotifierQueue.Endpoint {
@@ -108,14 +146,74 @@ public struct Daemon: Sendable {
         }
     }
 
+    // MARK: Reload
+
+    public struct ReloadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Applies a new configuration: notifiers, budget, intervals, lifecycle rules, secrets.
+    /// Everything is validated first; on any problem nothing changes and the old
+    /// configuration keeps running. `state_dir` and `spool_dir` cannot change without a
+    /// restart.
+    public func reload(_ new: Configuration) throws(ReloadError) {
+        let old = currentConfiguration
+        guard new.stateDir == old.stateDir else {
+            throw ReloadError(description: "state_dir cannot change on reload ('\(old.stateDir)' → '\(new.stateDir)'); restart to move the store")
+        }
+        guard new.spoolDir == old.spoolDir else {
+            throw ReloadError(description: "spool_dir cannot change on reload ('\(old.spoolDir)' → '\(new.spoolDir)'); restart to move the spool")
+        }
+        let client: CekuraClient
+        let endpoints: [NotifierQueue.Endpoint]
+        do {
+            client = try Self.makeClient(new, environment: environment, http: http)
+            endpoints = try Self.resolveNotifiers(new, environment: environment)
+        } catch {
+            throw ReloadError(description: "\(error)")
+        }
+        poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
+        delivery.reconfigure(endpoints)
+        configuration.withLock { $0 = new }
+    }
+
+    /// The SIGHUP path: tells systemd, reads the file, applies it or keeps the old one.
+    public func reload(path: String) {
+        let monotonic = UInt64(ContinuousClock.now.durationSinceBoot.secondsDouble * 1_000_000)
+        systemd.notify("RELOADING=1\nMONOTONIC_USEC=\(monotonic)\nSTATUS=reloading configuration")
+        do throws(ReloadError) {
+            let new: Configuration
+            do {
+                new = try Configuration.load(path: path)
+            } catch {
+                throw ReloadError(description: error.description)
+            }
+            try reload(new)
+            logger.notice("configuration reloaded", metadata: ["notifiers": "\(new.notifiers.map(\.name).joined(separator: ","))"])
+            systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
+        } catch {
+            logger.error("reload refused; still running with the previous configuration", metadata: ["error": "\(error.description)"])
+            systemd.notify("READY=1\nSTATUS=reload failed, previous configuration kept: \(error.description.prefix(120))")
+        }
+    }
+
     /// Runs the daemon until SIGTERM/SIGINT (or `group.triggerGracefulShutdown()`).
-    /// `handleReloadSignal` traps SIGHUP (what `systemctl reload` sends) so it cannot kill
-    /// the process; only the real daemon process wants that.
-    public func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], handleReloadSignal: Bool = false) -> ServiceGroup {
-        let all = (handleReloadSignal ? [ReloadSignalListener(logger: logger)] : []) + services
+    /// `reloadConfigurationFrom` traps SIGHUP (what `systemctl reload` sends) and reloads
+    /// that file; only the real daemon process wants that.
+    public func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], reloadConfigurationFrom path: String? = nil) -> ServiceGroup {
+        let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { self.reload(path: path) }] } ?? []
         return ServiceGroup(configuration: .init(
-            services: all.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals,
             logger: logger))
+    }
+}
+
+extension ContinuousClock.Instant {
+    /// CLOCK_MONOTONIC as systemd reads it (`MONOTONIC_USEC=`).
+    var durationSinceBoot: Duration {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
     }
 }

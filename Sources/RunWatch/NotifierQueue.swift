@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// Every notifier has its own queue (its own Service), so a slow or dead endpoint never
 /// delays the others. A message leaves the outbox only after a 2xx; a crash before that
 /// means a re-delivery with the same `webhook-id`, never a loss.
-public final class NotifierQueue: Service {
+public final class NotifierQueue: Sendable {
     public struct Endpoint: Sendable {
         public var name: String
         public var kind: Configuration.Notifier.Kind
@@ -35,6 +35,7 @@ public final class NotifierQueue: Service {
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private let onChange: @Sendable () async -> Void
+    private let heartbeat: Heartbeat
     let doorbell = Doorbell()
     private let backoff = BackoffPolicy(base: .seconds(1), cap: .seconds(600))
     private let maxAge: TimeInterval = 24 * 3600
@@ -45,8 +46,9 @@ public final class NotifierQueue: Service {
     public init(
         endpoint: Endpoint, store: any RunStore, http: HTTPClient, logger: Logger,
         now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double,
-        onChange: @escaping @Sendable () async -> Void
+        heartbeat: Heartbeat = Heartbeat(), onChange: @escaping @Sendable () async -> Void
     ) {
+        self.heartbeat = heartbeat
         self.endpoint = endpoint
         self.store = store
         self.http = http
@@ -60,8 +62,13 @@ public final class NotifierQueue: Service {
         failed = Counter(label: "runwatch_deliveries_total", dimensions: [("notifier", endpoint.name), ("outcome", "failed")])
     }
 
-    public func run() async throws {
+    private var loopName: String { "notifier-\(endpoint.name)" }
+
+    /// Delivers until graceful shutdown (after the message in hand) or cancellation.
+    public func run() async {
+        defer { heartbeat.retire(loopName) }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            heartbeat.beat(loopName, nextWithin: .seconds(60))
             let due: [OutboxMessage]
             do {
                 due = try await store.dueDeliveries(notifier: endpoint.name, now: now(), limit: 32)
@@ -85,6 +92,7 @@ public final class NotifierQueue: Service {
     }
 
     private func sleep(seconds: Double) async {
+        heartbeat.beat(loopName, nextWithin: .secondsDouble(seconds))
         await withGracefulShutdownHandler {
             await doorbell.wait(timeout: .secondsDouble(seconds))
         } onGracefulShutdown: {
@@ -93,6 +101,7 @@ public final class NotifierQueue: Service {
     }
 
     private func deliver(_ message: OutboxMessage) async {
+        heartbeat.beat(loopName, nextWithin: .seconds(60))
         let attempts = message.attempts + 1
         let verdict = await send(message)
         let at = now()

@@ -48,11 +48,22 @@ public final class Poller: Service {
         case poll([RunID])
     }
 
-    private let settings: Settings
-    private let client: CekuraClient
+    /// What a reload may change.
+    private struct Setup {
+        var settings: Settings
+        var client: CekuraClient
+        var routes: [NotifierRoute]
+    }
+
+    private let setup: Mutex<Setup>
+    private var settings: Settings { setup.withLock { $0.settings } }
+    private var client: CekuraClient { setup.withLock { $0.client } }
+    private var routes: [NotifierRoute] { setup.withLock { $0.routes } }
+    /// Fixed at start: the number of workers.
+    private let workers: Int
     private let store: any RunStore
-    private let routes: [NotifierRoute]
     private let status: StatusBoard
+    private let heartbeat: Heartbeat
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
@@ -66,14 +77,14 @@ public final class Poller: Service {
 
     public init(
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
-        status: StatusBoard, logger: Logger, now: @escaping @Sendable () -> Date,
+        status: StatusBoard, heartbeat: Heartbeat = Heartbeat(), logger: Logger, now: @escaping @Sendable () -> Date,
         random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void
     ) {
-        self.settings = settings
-        self.client = client
+        self.setup = Mutex(Setup(settings: settings, client: client, routes: routes))
+        self.workers = settings.maxConcurrentRequests
         self.store = store
-        self.routes = routes
         self.status = status
+        self.heartbeat = heartbeat
         self.logger = logger
         self.now = now
         self.random = random
@@ -110,6 +121,25 @@ public final class Poller: Service {
 
     public var watchedCount: Int { state.withLock { $0.schedule.count } }
 
+    /// Applies a reloaded configuration: budget, intervals, lifecycle rules, the API
+    /// client (a fixed key is tried at once), notifier routes. The number of workers
+    /// (`max_concurrent_requests`) changes only at restart.
+    public func reconfigure(settings: Settings, client: CekuraClient, routes: [NotifierRoute]) {
+        setup.withLock { $0 = Setup(settings: settings, client: client, routes: routes) }
+        let at = now()
+        state.withLock { state in
+            state.batchSize = settings.batchSize
+            if state.keyRejected || state.consecutiveFailures > 0 {
+                // An operator who reloads after fixing something wants it tried now.
+                state.notBefore = at
+                state.consecutiveFailures = 0
+                state.keyRejected = false
+            }
+        }
+        publishCounts()
+        doorbell.ring()
+    }
+
     /// The sweep period the budget allows for the runs watched now.
     public var effectiveSweepPeriod: Duration {
         SweepBudget.effectivePeriod(
@@ -119,15 +149,17 @@ public final class Poller: Service {
 
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<settings.maxConcurrentRequests {
-                group.addTask { await self.work() }
+            for index in 0..<workers {
+                group.addTask { await self.work(name: "poller-\(index)") }
             }
         }
         logger.info("poller stopped", metadata: ["watching": "\(watchedCount)"])
     }
 
-    private func work() async {
+    private func work(name: String) async {
+        defer { heartbeat.retire(name) }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await TestTriggers.waitWhileExists(TestTriggers.hangFile)
             let at = now()
             let step = state.withLock { state -> Step in
                 if state.notBefore > at { return .wait(until: state.notBefore) }
@@ -135,19 +167,23 @@ public final class Poller: Service {
                 if batch.isEmpty { return .wait(until: state.schedule.nextDueDate()) }
                 // Spacing request starts keeps us inside the budget even at start-up
                 // with a full backlog, and after an outage ends.
-                // 2% margin: arrival jitter at the server must not make two starts look
-                // closer than the budget allows.
-                state.notBefore = at.addingTimeInterval(1.02 / settings.maxRequestsPerSecond)
+                // 5% margin: arrival jitter at the server (a new connection, a busy core) must
+                // not make starts look closer there than the budget allows.
+                state.notBefore = at.addingTimeInterval(1.05 / settings.maxRequestsPerSecond)
                 return .poll(batch)
             }
             switch step {
             case .wait(let until):
                 // Idle: until the gate opens, a run falls due, a new run arrives, or shutdown.
                 let seconds = until.map { max(0, $0.timeIntervalSince(at)) } ?? 3600
+                heartbeat.beat(name, nextWithin: .secondsDouble(seconds))
                 await sleep(seconds: seconds)
             case .poll(let batch):
+                let client = self.client
+                heartbeat.beat(name, nextWithin: client.timeout + .seconds(30))
                 let answer = await client.fetch(batch, now: now)
                 await handle(answer, batch: batch)
+                heartbeat.beat(name, nextWithin: .seconds(30))
                 // Rescheduled runs may be due for a worker that is idle.
                 doorbell.ring()
             }

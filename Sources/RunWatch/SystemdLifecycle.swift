@@ -17,6 +17,7 @@ public struct SystemdLifecycle: Service {
     }
 
     public func run() async throws {
+        await TestTriggers.waitWhileExists(TestTriggers.holdReadyFile)
         systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
         logger.info("ready", metadata: ["status": "\(status.current.rendered)"])
         try? await gracefulShutdown()

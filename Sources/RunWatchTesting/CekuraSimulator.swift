@@ -258,11 +258,17 @@ public final class CekuraSimulator: Sendable {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             return .json(200, (try? encoder.encode(counters)) ?? Data())
         case ("POST", "/_sim/runs"):
-            struct Body: Decodable { var ids: [RunID] }
+            // `final` (optional): a status to end in after ~1 s, instead of a random lifecycle.
+            struct Body: Decodable { var ids: [RunID]; var final: String?; var success: Bool? }
             guard let body = try? JSONDecoder().decode(Body.self, from: request.body) else {
-                return .json(400, Data(#"{"detail": "want {\"ids\": [1, 2, 3]}"}"#.utf8))
+                return .json(400, Data(#"{"detail": "want {\"ids\": [1, 2, 3]} and optionally \"final\": \"failed\""}"#.utf8))
             }
-            addRandomRuns(body.ids)
+            if let final = body.final {
+                let script = RunScript(stages: [.init("pending", seconds: 0.5), .init("running", seconds: 0.5), .init(final, seconds: 0)], success: body.success ?? (final == "completed"))
+                for id in body.ids { addRun(id, script: script) }
+            } else {
+                addRandomRuns(body.ids)
+            }
             return .json(200, Data(#"{"registered": \#(body.ids.count)}"#.utf8))
         case ("POST", "/_sim/faults"):
             guard let faults = try? JSONDecoder().decode(SimulatorFaults.self, from: request.body) else {

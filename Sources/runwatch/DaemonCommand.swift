@@ -33,7 +33,7 @@ struct DaemonCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
-        try await daemon.makeGroup(logger: logger, handleReloadSignal: true).run()
+        try await daemon.makeGroup(logger: logger, reloadConfigurationFrom: options.config).run()
         logger.info("stopped cleanly")
     }
 }

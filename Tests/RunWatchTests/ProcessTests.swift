@@ -54,8 +54,18 @@ import Glibc
         let watching = socket.receive(until: { $0.contains("STATUS=watching 1") }, timeout: 30)
         #expect(watching.contains { $0.contains("STATUS=watching 1") })
 
-        // `systemctl reload` sends SIGHUP: the daemon must survive it.
+        // `systemctl reload` sends SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1.
         kill(process.processIdentifier, SIGHUP)
+        let reloaded = socket.receive(until: { $0.hasPrefix("READY=1") }, timeout: 30)
+        #expect(reloaded.contains { $0.contains("RELOADING=1") && $0.contains("MONOTONIC_USEC=") })
+        #expect(reloaded.contains { $0.hasPrefix("READY=1") })
+        // A broken file on reload keeps the old configuration running, and says why.
+        let good = try String(contentsOfFile: config, encoding: .utf8)
+        try "api:\n  batch_size: nope\n".write(toFile: config, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        let refused = socket.receive(until: { $0.contains("reload failed") }, timeout: 30)
+        #expect(refused.contains { $0.contains("READY=1") && $0.contains("reload failed, previous configuration kept") && $0.contains("api.batch_size") })
+        try good.write(toFile: config, atomically: true, encoding: .utf8)
         simulator.addRandomRuns([78])
         try SpoolWriter.submit(.init(runIDs: [78]), to: SpoolDirectory(root: dir + "/spool"))
         let afterHangup = socket.receive(until: { $0.contains("STATUS=watching 2") }, timeout: 30)
