@@ -20,7 +20,14 @@ struct DaemonCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.config)
         }
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
+        // Structured fields in the journal under systemd; plain lines on a terminal.
+        let journal = JournalLogHandler.isJournalConnected()
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler()
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

@@ -1,5 +1,5 @@
 import Foundation
-import RunWatch
+@testable import RunWatch
 import RunWatchCore
 import RunWatchTesting
 import Testing
@@ -59,5 +59,17 @@ import Testing
         heartbeat.retire("poller-0")
         #expect(heartbeat.stalled(at: now + .seconds(10)).isEmpty)
         #expect(heartbeat.stalled(at: now + .seconds(61)) == ["notifier-ops"])
+    }
+}
+
+@Suite struct JournalFieldTests {
+    @Test(arguments: [("run_id", "RUN_ID"), ("status", "RUN_STATUS"), ("notifier", "NOTIFIER"), ("retry_in_s", "RETRY_IN_S"), ("_x-y", "X_Y"), ("1a", "F1A")])
+    func metadataKeysBecomeJournalFields(key: String, field: String) {
+        #expect(JournalLogHandler.fieldName(key) == field)
+    }
+
+    @Test func journalOnlyWhenStderrIsTheJournalStream() {
+        #expect(!JournalLogHandler.isJournalConnected(environment: [:]))
+        #expect(!JournalLogHandler.isJournalConnected(environment: ["JOURNAL_STREAM": "1:2"]))
     }
 }
