@@ -66,14 +66,37 @@ public struct Configuration: Sendable, Equatable {
         public var secretFile: String?
         /// Outcomes this notifier receives. Defaults: slack — failures; webhook — every end.
         public var events: Set<RunOutcome>
+        /// Also every status change (`run.transition`).
+        public var transitions: Bool
+        /// Only runs whose spool labels include all of these.
+        public var labels: [String: String]
+        /// Slack: failures ending within this of the first go out as one digest (0: never).
+        public var groupWindow: Duration
+        /// A message not accepted within this is kept as a dead letter.
+        public var maxAge: Duration
+        /// Webhook: a file holding a token sent as `Authorization: Bearer …`.
+        public var bearerTokenFile: String?
+        /// Least time between two messages to this endpoint (Slack allows about 1/s).
+        public var minInterval: Duration
 
-        public init(name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil, events: Set<RunOutcome>? = nil) {
+        public init(
+            name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil,
+            events: Set<RunOutcome>? = nil, transitions: Bool = false, labels: [String: String] = [:],
+            groupWindow: Duration? = nil, maxAge: Duration = .seconds(86400), bearerTokenFile: String? = nil,
+            minInterval: Duration? = nil
+        ) {
             self.name = name
             self.kind = kind
             self.url = url
             self.urlFile = urlFile
             self.secretFile = secretFile
             self.events = events ?? Self.defaultEvents(for: kind)
+            self.transitions = transitions
+            self.labels = labels
+            self.groupWindow = groupWindow ?? (kind == .slack ? .seconds(10) : .zero)
+            self.maxAge = maxAge
+            self.bearerTokenFile = bearerTokenFile
+            self.minInterval = minInterval ?? (kind == .slack ? .seconds(1) : .zero)
         }
 
         public static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {

@@ -92,6 +92,15 @@ extension Configuration {
             if notifier.secretFile != nil, notifier.kind != .webhook {
                 throw fail("\(key).secret_file", "only applies to kind: webhook")
             }
+            if notifier.bearerTokenFile != nil, notifier.kind != .webhook {
+                throw fail("\(key).bearer_token_file", "only applies to kind: webhook")
+            }
+            if notifier.groupWindow != .zero, notifier.kind != .slack {
+                throw fail("\(key).group_window", "only applies to kind: slack")
+            }
+            guard notifier.groupWindow <= .seconds(300) else { throw fail("\(key).group_window", "must be at most 5m") }
+            guard notifier.maxAge >= .seconds(60) else { throw fail("\(key).max_age", "must be at least 1m") }
+            guard notifier.minInterval <= .seconds(60) else { throw fail("\(key).min_interval", "must be at most 1m") }
         }
     }
 }
@@ -159,7 +168,9 @@ extension Configuration.Watch: Decodable {
 }
 
 extension Configuration.Notifier: Decodable {
-    enum Keys: String, CodingKey, CaseIterable { case name, kind, url, url_file, secret_file, events }
+    enum Keys: String, CodingKey, CaseIterable {
+        case name, kind, url, url_file, secret_file, events, labels, group_window, max_age, bearer_token_file, min_interval
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Keys.self)
@@ -169,11 +180,16 @@ extension Configuration.Notifier: Decodable {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "must be slack or webhook, got '\(kindText)'")
         }
         var events: Set<RunOutcome>?
+        var transitions = false
         if let names = try c.decodeIfPresent([String].self, forKey: .events) {
             events = []
             for name in names {
+                if name == TransitionNotice.eventType {
+                    transitions = true
+                    continue
+                }
                 guard let outcome = RunOutcome.allCases.first(where: { $0.eventType == name }) else {
-                    let known = RunOutcome.allCases.map(\.eventType).joined(separator: ", ")
+                    let known = (RunOutcome.allCases.map(\.eventType) + [TransitionNotice.eventType]).joined(separator: ", ")
                     throw DecodingError.dataCorruptedError(forKey: .events, in: c, debugDescription: "unknown event '\(name)'; known: \(known)")
                 }
                 events?.insert(outcome)
@@ -185,7 +201,13 @@ extension Configuration.Notifier: Decodable {
             url: try c.decodeIfPresent(String.self, forKey: .url),
             urlFile: try c.decodeIfPresent(String.self, forKey: .url_file),
             secretFile: try c.decodeIfPresent(String.self, forKey: .secret_file),
-            events: events
+            events: events,
+            transitions: transitions,
+            labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
+            groupWindow: try c.decodeIfPresent(ConfigDuration.self, forKey: .group_window)?.value,
+            maxAge: try c.decodeIfPresent(ConfigDuration.self, forKey: .max_age)?.value ?? .seconds(86400),
+            bearerTokenFile: try c.decodeIfPresent(String.self, forKey: .bearer_token_file),
+            minInterval: try c.decodeIfPresent(ConfigDuration.self, forKey: .min_interval)?.value
         )
     }
 }

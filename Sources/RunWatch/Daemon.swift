@@ -79,9 +79,17 @@ public final class Daemon: Sendable {
                 status.update { $0.outboxDepth = summary.outboxPending }
             }
         }
-        let delivery = DeliveryService(endpoints: endpoints) { endpoint in
-            NotifierQueue(endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random, heartbeat: heartbeat, onChange: outboxChanged)
+        let onDisabled: @Sendable (String, String) async -> Void = { name, reason in
+            status.update { if !$0.disabledNotifiers.contains(name) { $0.disabledNotifiers.append(name) } }
+            try? await store.noteNotifier(name, disabled: reason, at: now())
         }
+        let delivery = DeliveryService(endpoints: endpoints) { endpoint in
+            NotifierQueue(
+                endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random,
+                heartbeat: heartbeat, onChange: outboxChanged, onDisabled: onDisabled)
+        }
+        // A restart (like a reload) gives every notifier a fresh chance.
+        for notifier in configuration.notifiers { try? await store.noteNotifier(notifier.name, disabled: nil, at: now()) }
         let poller = Poller(
             settings: Poller.Settings(configuration), client: client, store: store,
             routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
@@ -140,7 +148,12 @@ public final class Daemon: Sendable {
                 }
                 key = bytes
             }
-            return NotifierQueue.Endpoint(name: notifier.name, kind: notifier.kind, url: url, signingKey: key)
+            let token = try notifier.bearerTokenFile.map {
+                try SecretSource.read($0, what: "notifier '\(notifier.name)' bearer_token_file", environment: environment)
+            }
+            return NotifierQueue.Endpoint(
+                name: notifier.name, kind: notifier.kind, url: url, signingKey: key, bearerToken: token,
+                groupWindow: notifier.groupWindow, maxAge: notifier.maxAge, pace: notifier.minInterval)
         } catch let error as SecretsError {
             throw StartError(description: error.description)
         }
@@ -174,11 +187,12 @@ public final class Daemon: Sendable {
         }
         poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
         delivery.reconfigure(endpoints)
+        status.update { $0.disabledNotifiers = [] }
         configuration.withLock { $0 = new }
     }
 
     /// The SIGHUP path: tells systemd, reads the file, applies it or keeps the old one.
-    public func reload(path: String) {
+    public func reload(path: String) async {
         let monotonic = UInt64(ContinuousClock.now.durationSinceBoot.secondsDouble * 1_000_000)
         systemd.notify("RELOADING=1\nMONOTONIC_USEC=\(monotonic)\nSTATUS=reloading configuration")
         do throws(ReloadError) {
@@ -188,7 +202,10 @@ public final class Daemon: Sendable {
             } catch {
                 throw ReloadError(description: error.description)
             }
+            let previous = currentConfiguration.notifiers.map(\.name)
             try reload(new)
+            // Reload gives every notifier a fresh chance.
+            for name in Set(previous + new.notifiers.map(\.name)) { try? await store.noteNotifier(name, disabled: nil, at: Date()) }
             logger.notice("configuration reloaded", metadata: ["notifiers": "\(new.notifiers.map(\.name).joined(separator: ","))"])
             systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
         } catch {
@@ -201,7 +218,7 @@ public final class Daemon: Sendable {
     /// `reloadConfigurationFrom` traps SIGHUP (what `systemctl reload` sends) and reloads
     /// that file; only the real daemon process wants that.
     public func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], reloadConfigurationFrom path: String? = nil) -> ServiceGroup {
-        let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { self.reload(path: path) }] } ?? []
+        let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { await self.reload(path: path) }] } ?? []
         return ServiceGroup(configuration: .init(
             services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals,

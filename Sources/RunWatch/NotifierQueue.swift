@@ -9,9 +9,10 @@ import ServiceLifecycle
 
 /// Delivers one notifier's outbox messages, oldest first, until each is accepted.
 ///
-/// Every notifier has its own queue (its own Service), so a slow or dead endpoint never
-/// delays the others. A message leaves the outbox only after a 2xx; a crash before that
-/// means a re-delivery with the same `webhook-id`, never a loss.
+/// Every notifier has its own queue, so a slow or dead endpoint never delays the others.
+/// A message leaves the outbox only after a 2xx; a crash before that means a re-delivery
+/// with the same `webhook-id`, never a loss. Slack queues group failures that end close
+/// together into one digest and send at most one message per second.
 public final class NotifierQueue: Sendable {
     public struct Endpoint: Sendable {
         public var name: String
@@ -19,13 +20,31 @@ public final class NotifierQueue: Sendable {
         public var url: Secret
         /// Standard Webhooks signing key, for `kind: webhook`.
         public var signingKey: Data?
+        public var bearerToken: Secret?
+        public var groupWindow: Duration
+        public var maxAge: Duration
+        /// Least time between two sends (Slack allows about one per second per webhook).
+        public var pace: Duration
 
-        public init(name: String, kind: Configuration.Notifier.Kind, url: Secret, signingKey: Data?) {
+        public init(
+            name: String, kind: Configuration.Notifier.Kind, url: Secret, signingKey: Data? = nil, bearerToken: Secret? = nil,
+            groupWindow: Duration = .zero, maxAge: Duration = .seconds(86400), pace: Duration = .zero
+        ) {
             self.name = name
             self.kind = kind
             self.url = url
             self.signingKey = signingKey
+            self.bearerToken = bearerToken
+            self.groupWindow = groupWindow
+            self.maxAge = maxAge
+            self.pace = pace
         }
+    }
+
+    /// What one send achieved, for the one message or the whole digest sent.
+    public struct SendResult: Sendable {
+        public var verdict: DeliveryVerdict
+        public var status: Int?
     }
 
     public let endpoint: Endpoint
@@ -35,10 +54,10 @@ public final class NotifierQueue: Sendable {
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private let onChange: @Sendable () async -> Void
+    private let onDisabled: @Sendable (String, String) async -> Void
     private let heartbeat: Heartbeat
     let doorbell = Doorbell()
     private let backoff = BackoffPolicy(base: .seconds(1), cap: .seconds(600))
-    private let maxAge: TimeInterval = 24 * 3600
     private let timeout: TimeAmount = .seconds(15)
     private let delivered: Counter
     private let failed: Counter
@@ -46,9 +65,9 @@ public final class NotifierQueue: Sendable {
     public init(
         endpoint: Endpoint, store: any RunStore, http: HTTPClient, logger: Logger,
         now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double,
-        heartbeat: Heartbeat = Heartbeat(), onChange: @escaping @Sendable () async -> Void
+        heartbeat: Heartbeat = Heartbeat(), onChange: @escaping @Sendable () async -> Void,
+        onDisabled: @escaping @Sendable (String, String) async -> Void = { _, _ in }
     ) {
-        self.heartbeat = heartbeat
         self.endpoint = endpoint
         self.store = store
         self.http = http
@@ -57,42 +76,63 @@ public final class NotifierQueue: Sendable {
         self.logger = logger
         self.now = now
         self.random = random
+        self.heartbeat = heartbeat
         self.onChange = onChange
+        self.onDisabled = onDisabled
         delivered = Counter(label: "runwatch_deliveries_total", dimensions: [("notifier", endpoint.name), ("outcome", "delivered")])
         failed = Counter(label: "runwatch_deliveries_total", dimensions: [("notifier", endpoint.name), ("outcome", "failed")])
     }
 
     private var loopName: String { "notifier-\(endpoint.name)" }
 
-    /// Delivers until graceful shutdown (after the message in hand) or cancellation.
+    /// Delivers until graceful shutdown (after the message in hand), cancellation, or the
+    /// endpoint telling us it is gone (then the notifier stays off until a reload).
     public func run() async {
         defer { heartbeat.retire(loopName) }
+        var lastSend = ContinuousClock.now - .seconds(3600)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             heartbeat.beat(loopName, nextWithin: .seconds(60))
             let due: [OutboxMessage]
             do {
-                due = try await store.dueDeliveries(notifier: endpoint.name, now: now(), limit: 32)
+                due = try await store.dueDeliveries(notifier: endpoint.name, now: now(), limit: 500)
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
                 await sleep(seconds: 5)
                 continue
             }
-            if due.isEmpty {
+            guard let first = due.first else {
                 let next = (try? await store.nextDeliveryDate(notifier: endpoint.name)) ?? nil
-                let wait = next.map { max(0, $0.timeIntervalSince(now())) } ?? 3600
-                await sleep(seconds: wait)
+                await sleep(seconds: next.map { max(0, $0.timeIntervalSince(now())) } ?? 3600)
                 continue
             }
-            for message in due {
-                if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                await deliver(message)
+            // A digest waits for the window to close, so the failures ending together
+            // go out together.
+            var batch = [first]
+            if endpoint.groupWindow > .zero, first.alert != nil {
+                let windowEnd = first.createdAt.addingTimeInterval(endpoint.groupWindow.secondsDouble)
+                let wait = windowEnd.timeIntervalSince(now())
+                if wait > 0, !Task.isShuttingDownGracefully {
+                    await sleep(seconds: wait, interruptible: false)
+                    continue
+                }
+                batch = due.filter { $0.alert != nil && $0.createdAt <= windowEnd }
             }
+            let pause = endpoint.pace - (ContinuousClock.now - lastSend)
+            if pause > .zero { try? await Task.sleep(for: pause) }
+            lastSend = ContinuousClock.now
+            let keepGoing = await deliver(batch)
             await onChange()
+            if !keepGoing { return }
         }
     }
 
-    private func sleep(seconds: Double) async {
+    private func sleep(seconds: Double, interruptible: Bool = true) async {
         heartbeat.beat(loopName, nextWithin: .secondsDouble(seconds))
+        if !interruptible {
+            // New messages must not cut a digest window short; shutdown still does.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .secondsDouble(seconds)) }
+            return
+        }
         await withGracefulShutdownHandler {
             await doorbell.wait(timeout: .secondsDouble(seconds))
         } onGracefulShutdown: {
@@ -100,56 +140,100 @@ public final class NotifierQueue: Sendable {
         }
     }
 
-    private func deliver(_ message: OutboxMessage) async {
+    /// Sends one message, or several as one digest, and records the result for each.
+    /// Returns false when the endpoint is gone and this queue should stop.
+    private func deliver(_ batch: [OutboxMessage]) async -> Bool {
         heartbeat.beat(loopName, nextWithin: .seconds(60))
-        let attempts = message.attempts + 1
-        let verdict = await send(message)
+        let (body, fallbackText) = render(batch)
+        var result = await send(body, key: batch[0].idempotencyKey)
+        if case .invalidPayload(let reason) = result.verdict, let fallbackText {
+            logger.warning("Slack refused the message's blocks; sending the plain-text version once", metadata: ["reason": "\(reason)"])
+            result = await send(JSONValue.object(["text": .string(fallbackText)]).encoded(), key: batch[0].idempotencyKey)
+            if case .invalidPayload(let again) = result.verdict { result.verdict = .dead(reason: again) }
+        }
         let at = now()
+        let ids = batch.map(\.id)
+        let runs = batch.map { String($0.runID) }.joined(separator: ",")
         do {
-            switch verdict {
+            switch result.verdict {
             case .delivered:
-                try await store.markDelivered(message.id, at: at)
-                delivered.increment()
-                logger.info("notification delivered", metadata: ["run_id": "\(message.runID)", "event": "\(message.event)", "attempts": "\(attempts)"])
-            case .retry(let reason, let after):
-                failed.increment()
-                if at.timeIntervalSince(message.createdAt) > maxAge {
-                    try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
-                    logger.error("notification given up after 24h; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
-                    return
-                }
-                let wait = after ?? backoff.delay(attempt: attempts, unitRandom: random())
-                try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
-                logger.warning("notification not accepted; will retry", metadata: [
-                    "run_id": "\(message.runID)", "error": "\(reason)", "attempts": "\(attempts)",
-                    "retry_in_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                try await store.markDelivered(ids, at: at)
+                delivered.increment(by: batch.count)
+                logger.info(batch.count > 1 ? "digest delivered" : "notification delivered", metadata: [
+                    "run_id": "\(runs)", "event": "\(batch[0].event)", "messages": "\(batch.count)",
                 ])
-            case .dead(let reason):
-                failed.increment()
-                try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
-                logger.error("notification refused by the endpoint; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
+            case .retry(let reason, let after):
+                failed.increment(by: batch.count)
+                for message in batch {
+                    let attempts = message.attempts + 1
+                    if at.timeIntervalSince(message.createdAt) > endpoint.maxAge.secondsDouble {
+                        try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
+                        logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
+                        continue
+                    }
+                    let wait = after ?? backoff.delay(attempt: attempts, unitRandom: random())
+                    try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
+                }
+                logger.warning("notification not accepted; will retry", metadata: [
+                    "run_id": "\(runs)", "error": "\(reason)", "retry_after": "\(after.map { "\($0)" } ?? "backoff")",
+                ])
+            case .dead(let reason), .invalidPayload(let reason):
+                failed.increment(by: batch.count)
+                for message in batch {
+                    try await store.markDead(message.id, attempts: message.attempts + 1, error: reason, at: at)
+                }
+                logger.error("notification refused by the endpoint; kept as a dead letter", metadata: ["run_id": "\(runs)", "error": "\(reason)"])
+            case .disable(let reason):
+                failed.increment(by: batch.count)
+                for message in batch {
+                    try await store.markAttemptFailed(message.id, attempts: message.attempts + 1, nextAttemptAt: at, error: reason)
+                }
+                logger.error("endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)", metadata: ["error": "\(reason)"])
+                await onDisabled(endpoint.name, reason)
+                return false
             }
         } catch {
             logger.error("cannot record delivery result; it will be retried", metadata: ["error": "\(error)"])
         }
+        return true
     }
 
-    private func send(_ message: OutboxMessage) async -> DeliveryVerdict {
+    /// The bytes to send and, for Slack, the plain-text fallback.
+    private func render(_ batch: [OutboxMessage]) -> (Data, String?) {
+        if batch.count > 1 {
+            let alerts = batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } }
+            let digest = SlackDigest.render(alerts)
+            if case .object(let fields) = digest, case .string(let text)? = fields["text"] { return (digest.encoded(), text) }
+            return (digest.encoded(), nil)
+        }
+        let payload = batch[0].payload
+        guard endpoint.kind == .slack,
+              let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
+              let text = object["text"] as? String
+        else { return (payload, nil) }
+        return (payload, text)
+    }
+
+    /// One POST. Public for `runwatch notify-test`.
+    public func send(_ body: Data, key: String) async -> SendResult {
         var request = HTTPClientRequest(url: endpoint.url.value)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
         if endpoint.kind == .webhook {
             let timestamp = Int(now().timeIntervalSince1970)
-            request.headers.add(name: "webhook-id", value: message.idempotencyKey)
+            request.headers.add(name: "webhook-id", value: key)
             request.headers.add(name: "webhook-timestamp", value: "\(timestamp)")
-            if let key = endpoint.signingKey {
-                let content = StandardWebhook.signedContent(id: message.idempotencyKey, timestamp: timestamp, body: message.payload)
-                let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key))
+            if let signingKey = endpoint.signingKey {
+                let content = StandardWebhook.signedContent(id: key, timestamp: timestamp, body: body)
+                let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: signingKey))
                 request.headers.add(name: "webhook-signature", value: "v1,\(Data(mac).base64EncodedString())")
             }
+            if let token = endpoint.bearerToken {
+                request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
+            }
         }
-        request.body = .bytes(ByteBuffer(bytes: message.payload))
+        request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await http.execute(request, timeout: timeout)
             // The status decides; the body only explains. Keep its start for the log and
@@ -162,12 +246,13 @@ public final class NotifierQueue: Sendable {
             } catch {
                 logger.debug("could not read the whole response body", metadata: ["error": "\(Self.redacted(error))"])
             }
-            return DeliveryVerdict.classify(
+            let verdict = DeliveryVerdict.classify(
                 status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: prefix, now: now(), retryAfterCap: .seconds(900))
+                body: prefix, isSlack: endpoint.kind == .slack, now: now(), retryAfterCap: .seconds(900))
+            return SendResult(verdict: verdict, status: Int(response.status.code))
         } catch {
             // The error text may contain the URL (a secret); say only what kind of failure.
-            return .retry(reason: "connection failed: \(Self.redacted(error))", after: nil)
+            return SendResult(verdict: .retry(reason: "connection failed: \(Self.redacted(error))", after: nil), status: nil)
         }
     }
 

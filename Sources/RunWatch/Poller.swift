@@ -326,13 +326,26 @@ public final class Poller: Service {
         let endings = updates.filter { $0.outcome != nil }
         var drafts: [OutboxDraft] = []
         do {
-            if !endings.isEmpty, !routes.isEmpty {
-                let routing = try await store.routing(for: endings.map(\.snapshot.id))
+            let routes = self.routes
+            let changes = updates.compactMap(\.transition)
+            let wantsTransitions = routes.contains { $0.transitions } && !changes.isEmpty
+            if (!endings.isEmpty || wantsTransitions), !routes.isEmpty {
+                let ids = Array(Set(endings.map(\.snapshot.id) + (wantsTransitions ? changes.map(\.runID) : [])))
+                let routing = try await store.routing(for: ids)
+                let wantsHistory = routes.contains { $0.kind == .webhook } && !endings.isEmpty
+                let history = wantsHistory ? try await store.transitions(for: endings.map(\.snapshot.id)) : [:]
+                if wantsTransitions {
+                    for change in changes {
+                        let notice = TransitionNotice(transition: change, labels: routing[change.runID]?.labels ?? [:])
+                        drafts += NotifierRoute.drafts(for: notice, routing: routing[change.runID] ?? RunRouting(), routes: routes)
+                    }
+                }
                 for update in endings {
                     guard let outcome = update.outcome else { continue }
                     let route = routing[update.snapshot.id] ?? RunRouting()
                     let alert = RunAlert(outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: at, labels: route.labels)
-                    drafts += NotifierRoute.drafts(for: alert, routing: route, routes: routes)
+                    let past = (history[update.snapshot.id] ?? []) + [update.transition].compactMap { $0 }
+                    drafts += NotifierRoute.drafts(for: alert, routing: route, history: past, routes: routes)
                 }
             }
             let forgotten = try await store.record(PollRecord(at: at, polled: batch, updates: updates, messages: drafts))

@@ -6,14 +6,14 @@ import UnixSignals
 /// `ServiceGroup` handles SIGTERM/SIGINT but has no reload hook of its own.
 struct ReloadSignalListener: Service {
     let logger: Logger
-    let onReload: @Sendable () -> Void
+    let onReload: @Sendable () async -> Void
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 logger.info("SIGHUP: reloading the configuration")
-                onReload()
+                await onReload()
             }
         }
     }

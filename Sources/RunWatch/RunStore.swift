@@ -17,6 +17,9 @@ public protocol RunStore: Sendable {
     /// Labels and notifier restrictions for these runs, for routing alerts.
     func routing(for ids: [RunID]) async throws -> [RunID: RunRouting]
 
+    /// The recorded transitions of these runs, oldest first.
+    func transitions(for ids: [RunID]) async throws -> [RunID: [Transition]]
+
     /// Records one poll answer — changed states, transitions and the notifications they
     /// cause — in a single transaction, so an alert exists iff its transition does.
     /// Returns the ids no longer in the store (forgotten meanwhile): stop watching them.
@@ -33,6 +36,9 @@ public protocol RunStore: Sendable {
     /// Remembers the API's state for `runwatch status` (written when it changes).
     func noteAPIState(_ state: String, error: String?, at: Date) async throws
 
+    /// Remembers that a notifier is disabled (reason) or enabled again (nil).
+    func noteNotifier(_ name: String, disabled reason: String?, at: Date) async throws
+
     /// Outbox messages for `notifier` whose next attempt is due at `now`, oldest first.
     func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage]
 
@@ -42,6 +48,16 @@ public protocol RunStore: Sendable {
     func markDelivered(_ messageID: Int64, at: Date) async throws
     func markAttemptFailed(_ messageID: Int64, attempts: Int, nextAttemptAt: Date, error: String) async throws
     func markDead(_ messageID: Int64, attempts: Int, error: String, at: Date) async throws
+
+    /// Several messages went out as one (a Slack digest): record the result for all.
+    func markDelivered(_ messageIDs: [Int64], at: Date) async throws
+
+    /// Messages not yet delivered (pending and dead), oldest first, for `runwatch outbox`.
+    func undelivered(limit: Int) async throws -> [OutboxMessage]
+
+    /// Puts dead letters back in the queue, due now, with a fresh `max_age`. nil: all.
+    /// Returns how many.
+    func retryDead(_ messageID: Int64?, at: Date) async throws -> Int
 
     func summary() async throws -> StoreSummary
     func history(of id: RunID) async throws -> RunHistory?
@@ -82,13 +98,16 @@ public struct OutboxDraft: Sendable, Equatable {
     public var event: String
     public var idempotencyKey: String
     public var payload: Data
+    /// The structured `RunAlert` (JSON), for Slack digests rendered at send time.
+    public var alert: Data?
 
-    public init(notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data) {
+    public init(notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data, alert: Data? = nil) {
         self.notifier = notifier
         self.runID = runID
         self.event = event
         self.idempotencyKey = idempotencyKey
         self.payload = payload
+        self.alert = alert
     }
 }
 
@@ -99,8 +118,11 @@ public struct OutboxMessage: Sendable, Equatable {
     public var event: String
     public var idempotencyKey: String
     public var payload: Data
+    public var alert: Data?
     public var attempts: Int
     public var createdAt: Date
+    public var state: String = "pending"
+    public var lastError: String?
 }
 
 public struct StoreSummary: Sendable, Equatable, Codable {
@@ -115,6 +137,8 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var apiState: String?
     public var lastAPIError: String?
     public var lastAPIErrorAt: Date?
+    /// Notifiers the daemon stopped because their endpoint is gone, with the reason.
+    public var disabledNotifiers: [String: String] = [:]
 }
 
 public struct RunHistory: Sendable, Equatable {

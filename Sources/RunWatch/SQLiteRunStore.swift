@@ -113,6 +113,9 @@ public final class SQLiteRunStore: RunStore {
                 CREATE INDEX runs_ended ON runs(ended_at) WHERE terminal = 1;
                 """)
         }
+        migrator.registerMigration("v3-outbox-alert") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN alert BLOB")
+        }
         return migrator
     }
 
@@ -199,8 +202,8 @@ public final class SQLiteRunStore: RunStore {
                 INSERT INTO transitions (run_id, from_status, to_status, at) VALUES (?, ?, ?, ?)
                 """)
             let enqueue = try db.cachedStatement(sql: """
-                INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
+                INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                 """)
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
@@ -220,7 +223,7 @@ public final class SQLiteRunStore: RunStore {
             }
             for message in record.messages where !missing.contains(message.runID) {
                 try enqueue.execute(arguments: [
-                    message.notifier, message.runID, message.event, message.idempotencyKey, message.payload, now, now,
+                    message.notifier, message.runID, message.event, message.idempotencyKey, message.payload, message.alert, now, now,
                 ])
             }
             return missing
@@ -265,6 +268,16 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
+    public func noteNotifier(_ name: String, disabled reason: String?, at date: Date) async throws {
+        try await pool.write { db in
+            if let reason {
+                try db.execute(sql: "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", arguments: ["notifier_disabled:\(name)", reason, date.timeIntervalSince1970])
+            } else {
+                try db.execute(sql: "DELETE FROM daemon_state WHERE key = ?", arguments: ["notifier_disabled:\(name)"])
+            }
+        }
+    }
+
     public func noteAPIState(_ state: String, error: String?, at date: Date) async throws {
         try await pool.write { db in
             let upsert = "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
@@ -280,16 +293,62 @@ public final class SQLiteRunStore: RunStore {
     public func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, notifier, run_id, event, idempotency_key, payload, attempts, created_at FROM outbox
+                SELECT * FROM outbox
                 WHERE state = 'pending' AND notifier = ? AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [notifier, now.timeIntervalSince1970, limit]
-            ).map { row in
-                OutboxMessage(
-                    id: row["id"], notifier: row["notifier"], runID: row["run_id"], event: row["event"],
-                    idempotencyKey: row["idempotency_key"], payload: row["payload"], attempts: row["attempts"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            ).map(Self.message)
+        }
+    }
+
+    private static func message(_ row: Row) -> OutboxMessage {
+        OutboxMessage(
+            id: row["id"], notifier: row["notifier"], runID: row["run_id"], event: row["event"],
+            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], attempts: row["attempts"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), state: row["state"], lastError: row["last_error"])
+    }
+
+    public func undelivered(limit: Int) async throws -> [OutboxMessage] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state != 'delivered' ORDER BY id LIMIT ?", arguments: [limit]).map(Self.message)
+        }
+    }
+
+    public func retryDead(_ messageID: Int64?, at date: Date) async throws -> Int {
+        try await pool.write { db in
+            let now = date.timeIntervalSince1970
+            if let messageID {
+                try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE id = ? AND state = 'dead'", arguments: [now, now, messageID])
+            } else {
+                try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE state = 'dead'", arguments: [now, now])
             }
+            return db.changesCount
+        }
+    }
+
+    public func markDelivered(_ messageIDs: [Int64], at date: Date) async throws {
+        try await pool.write { db in
+            for id in messageIDs {
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE id = ?
+                    """, arguments: [date.timeIntervalSince1970, id])
+            }
+        }
+    }
+
+    public func transitions(for ids: [RunID]) async throws -> [RunID: [Transition]] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var result: [RunID: [Transition]] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id IN (\(ids.map(String.init).joined(separator: ","))) ORDER BY id")
+            for row in rows {
+                let from: String? = row["from_status"]
+                let id: RunID = row["run_id"]
+                result[id, default: []].append(Transition(
+                    runID: id, from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
+                    at: Date(timeIntervalSince1970: row["at"])))
+            }
+            return result
         }
     }
 
@@ -351,7 +410,11 @@ public final class SQLiteRunStore: RunStore {
                 delivered: outbox["delivered"] ?? 0,
                 apiState: state["api_state"]?.value ?? nil,
                 lastAPIError: state["last_api_error"]?.value ?? nil,
-                lastAPIErrorAt: state["last_api_error"].map { Date(timeIntervalSince1970: $0.at) })
+                lastAPIErrorAt: state["last_api_error"].map { Date(timeIntervalSince1970: $0.at) },
+                disabledNotifiers: state.reduce(into: [String: String]()) { result, entry in
+                    guard entry.key.hasPrefix("notifier_disabled:") else { return }
+                    result[String(entry.key.dropFirst("notifier_disabled:".count))] = entry.value.value ?? ""
+                })
         }
     }
 

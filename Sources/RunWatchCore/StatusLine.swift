@@ -17,6 +17,8 @@ public struct StatusLine: Sendable, Equatable {
     public var sweepPeriod: String?
     /// Status values the API sent that runwatch does not know.
     public var unknownStatuses: [String] = []
+    /// Notifiers stopped until reload because their endpoint is gone.
+    public var disabledNotifiers: [String] = []
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct StatusLine: Sendable, Equatable {
         case .backingOff(let until, let reason): parts.append("API backing off until \(until): \(reason)")
         case .keyRejected: parts.append("API key rejected")
         }
+        if !disabledNotifiers.isEmpty { parts.append("notifier disabled: " + disabledNotifiers.joined(separator: " ")) }
         if !unknownStatuses.isEmpty { parts.append("unknown statuses: " + unknownStatuses.joined(separator: " ")) }
         return parts.joined(separator: ", ")
     }

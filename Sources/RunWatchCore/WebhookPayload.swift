@@ -2,9 +2,15 @@ import Foundation
 
 /// The body of a generic webhook: `{"type": "run.failed", "timestamp": ..., "data": {...}}`.
 public enum WebhookPayload {
-    public static func render(_ alert: RunAlert) -> JSONValue {
+    /// `history` is the run's recorded transitions, oldest first, ending with the one that
+    /// ended it.
+    public static func render(_ alert: RunAlert, history: [Transition] = []) -> JSONValue {
         let run = alert.run
+        let transitions: [JSONValue] = history.map { change in
+            ["from": .optional(change.from?.rawValue), "to": .string(change.to.rawValue), "at": .string(change.at.formatted(.iso8601))]
+        }
         let data: JSONValue = [
+            "transitions": .array(transitions),
             "run_id": .int(run.id),
             "status": .string(run.status.rawValue),
             "success": .optional(run.success),

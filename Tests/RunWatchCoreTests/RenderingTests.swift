@@ -107,16 +107,25 @@ import Testing
         #expect(classify(404, body: #"{"detail": "Not found."}"#) == .retryable("HTTP 404: Not found."))
     }
 
-    @Test func deliveryVerdicts() {
-        func verdict(_ status: Int, _ retryAfter: String? = nil) -> DeliveryVerdict {
-            DeliveryVerdict.classify(status: status, retryAfter: retryAfter, body: Data(), now: now, retryAfterCap: .seconds(900))
-        }
-        #expect(verdict(200) == .delivered)
-        #expect(verdict(204) == .delivered)
-        #expect(verdict(429, "3") == .retry(reason: "HTTP 429", after: .seconds(3)))
-        #expect(verdict(503) == .retry(reason: "HTTP 503", after: nil))
-        #expect(verdict(408) == .retry(reason: "HTTP 408", after: nil))
-        #expect(verdict(404) == .dead(reason: "HTTP 404"))
-        #expect(verdict(400) == .dead(reason: "HTTP 400"))
+    @Test(arguments: [
+        (200, "", false, DeliveryVerdict.delivered),
+        (204, "", true, .delivered),
+        (429, "", false, .retry(reason: "HTTP 429", after: .seconds(3))),
+        (503, "", true, .retry(reason: "HTTP 503", after: .seconds(3))),
+        (408, "", false, .retry(reason: "HTTP 408", after: .seconds(3))),
+        (400, "invalid_blocks", true, .invalidPayload(reason: "HTTP 400: invalid_blocks")),
+        (400, "invalid_payload", true, .invalidPayload(reason: "HTTP 400: invalid_payload")),
+        (400, "invalid_payload", false, .dead(reason: "HTTP 400: invalid_payload")),
+        (400, "no_text", true, .dead(reason: "HTTP 400: no_text")),
+        (404, "no_service", true, .disable(reason: "HTTP 404: no_service")),
+        (404, "", false, .dead(reason: "HTTP 404")),
+        (410, "channel_is_archived", true, .disable(reason: "HTTP 410: channel_is_archived")),
+        (403, "invalid_token", true, .disable(reason: "HTTP 403: invalid_token")),
+        (403, "", false, .disable(reason: "HTTP 403")),
+        (422, "nope", false, .dead(reason: "HTTP 422: nope")),
+    ])
+    func deliveryVerdicts(status: Int, body: String, isSlack: Bool, expected: DeliveryVerdict) {
+        let verdict = DeliveryVerdict.classify(status: status, retryAfter: "3", body: Data(body.utf8), isSlack: isSlack, now: now, retryAfterCap: .seconds(900))
+        #expect(verdict == expected)
     }
 }

@@ -17,7 +17,7 @@ import Testing
             try await Harness.run(simulator: options, in: dir, configure: { config, hooks in
                 config.api.batchSize = 50
                 config.notifiers = [
-                    .init(name: "ops", kind: .slack, url: hooks + "/slack"),
+                    .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero),
                     .init(name: "ci", kind: .webhook, url: hooks + "/hooks"),
                 ]
             }) { h in

@@ -169,7 +169,7 @@ import Testing
         try await withTemporaryDirectory { dir in
             try await Harness.run(simulator: options, in: dir, configure: { config, hooks in
                 config.watch.deadline = .seconds(1)
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack")]
+                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
             }) { h in
                 h.simulator.addRandomRuns([9])
                 try h.submit([9])

@@ -8,7 +8,7 @@ import Testing
     @Test func aReloadSwapsNotifiersAndKeepsWatching() async throws {
         try await withTemporaryDirectory { dir in
             try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/before")]
+                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/before", groupWindow: .zero, minInterval: .zero)]
             }) { h in
                 let failing = RunScript(stages: [.init("running", seconds: 0.2), .init("failed", seconds: 0)], success: false)
                 h.simulator.addRun(1, script: failing)
@@ -17,7 +17,7 @@ import Testing
                 #expect(first)
 
                 var changed = h.daemon.currentConfiguration
-                changed.notifiers = [.init(name: "ops", kind: .slack, url: h.hooksURL + "/after")]
+                changed.notifiers = [.init(name: "ops", kind: .slack, url: h.hooksURL + "/after", groupWindow: .zero, minInterval: .zero)]
                 changed.api.batchSize = 7
                 try h.daemon.reload(changed)
                 h.simulator.addRun(2, script: failing)

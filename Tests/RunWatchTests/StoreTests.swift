@@ -116,7 +116,7 @@ import Testing
             // Left as it was: no migration applied, nothing deleted.
             let after = try DatabaseQueue(path: path)
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v9-from-the-future"])
+            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v9-from-the-future"])
             #expect(try await after.read { db in try db.tableExists("runs") })
         }
     }
