@@ -97,10 +97,12 @@ public final class Poller: Service {
         let active = try await store.activeRuns()
         let at = now()
         state.withLock { state in
-            for (id, run) in active {
-                state.runs[id] = run
-                state.schedule.add(id, dueAt: at)
+            if state.runs.isEmpty {
+                state.runs = active
+            } else {
+                state.runs.merge(active) { current, _ in current }
             }
+            state.schedule.addAll(active.keys, dueAt: at)
         }
         publishCounts()
     }
@@ -378,6 +380,7 @@ public final class Poller: Service {
         for update in updates {
             guard let change = update.transition else { continue }
             transitions.increment()
+            guard logger.logLevel <= .info else { continue }
             var metadata: Logger.Metadata = [
                 "run_id": "\(change.runID)", "status": "\(change.to)",
                 "from": "\(change.from.map(\.rawValue) ?? "submitted")",

@@ -154,14 +154,18 @@ public final class SQLiteRunStore: RunStore {
 
     public func activeRuns() async throws -> [RunID: TrackedRun] {
         try await pool.read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE terminal = 0") ?? 0
             var result: [RunID: TrackedRun] = [:]
+            result.reserveCapacity(count)
+            // Columns by position: this runs once per active run at start-up.
             let rows = try Row.fetchCursor(db, sql: "SELECT id, status, success, submitted_at FROM runs WHERE terminal = 0")
             while let row = try rows.next() {
-                let status: String? = row["status"]
-                let success: Bool? = row["success"]
-                result[row["id"]] = TrackedRun(
+                let status: String? = row[1]
+                let success: Bool? = row[2]
+                let submitted: Double = row[3]
+                result[row[0]] = TrackedRun(
                     state: RunState(status: status.map(RunStatus.init(stored:)), success: success),
-                    submittedAt: Date(timeIntervalSince1970: row["submitted_at"]))
+                    submittedAt: Date(timeIntervalSince1970: submitted))
             }
             return result
         }

@@ -23,6 +23,14 @@ public struct PollSchedule: Sendable {
         schedule(id, at: date)
     }
 
+    /// Starts watching many runs at once (start-up): one O(n) heap build instead of n pushes.
+    public mutating func addAll(_ ids: some Collection<RunID>, dueAt date: Date) {
+        let fresh = ids.filter { !contains($0) }
+        dueAt.reserveCapacity(dueAt.count + fresh.count)
+        for id in fresh { dueAt[id] = date }
+        heap.append(contentsOf: fresh.map { MinHeap.Entry(due: date, id: $0) })
+    }
+
     /// Puts a taken (or waiting) run back with a new due time.
     public mutating func schedule(_ id: RunID, at date: Date) {
         inFlight.remove(id)
@@ -83,6 +91,13 @@ struct MinHeap: Sendable {
     var top: Entry? { items.first }
     var count: Int { items.count }
 
+    /// Adds entries and restores the heap order bottom-up (Floyd), O(n).
+    mutating func append(contentsOf entries: [Entry]) {
+        items.append(contentsOf: entries)
+        guard items.count > 1 else { return }
+        for parent in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(parent) }
+    }
+
     mutating func push(_ entry: Entry) {
         items.append(entry)
         var child = items.count - 1
@@ -98,7 +113,12 @@ struct MinHeap: Sendable {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let popped = items.removeLast()
-        var parent = 0
+        siftDown(0)
+        return popped
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
         while true {
             let left = 2 * parent + 1, right = left + 1
             var smallest = parent
@@ -108,6 +128,5 @@ struct MinHeap: Sendable {
             items.swapAt(parent, smallest)
             parent = smallest
         }
-        return popped
     }
 }

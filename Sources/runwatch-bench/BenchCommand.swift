@@ -29,13 +29,15 @@ struct BenchCommand: AsyncParsableCommand {
             let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
             LatencyBenchmark.printTable(rows)
         }
-        if !skipIngest {
-            IngestBenchmark.print(try await IngestBenchmark(ids: ingestIDs, files: 100).run())
-        }
+        // Smallest memory first: peak RSS only grows within one process.
         if !skipScale {
             let counts = scale.split(separator: ",").compactMap { Int($0) }
             let rows = try await ScaleBenchmark(counts: counts).run()
             ScaleBenchmark.printTable(rows)
+            PipelineBenchmark.print(try await PipelineBenchmark(runs: 100_000).run())
+        }
+        if !skipIngest {
+            IngestBenchmark.print(try await IngestBenchmark(ids: ingestIDs, files: 100).run())
         }
     }
 }

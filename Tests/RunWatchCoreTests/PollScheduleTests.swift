@@ -47,6 +47,19 @@ import Testing
         #expect(schedule.takeDue(now: t0.addingTimeInterval(30), limit: 5) == [1])
     }
 
+    @Test func addingManyAtOnceOrdersLikeAddingOneByOne() {
+        var bulk = PollSchedule()
+        var single = PollSchedule()
+        var rng = SplitMix64(seed: 3)
+        let ids = (1...500).map { _ in Int(rng.next() % 10_000) + 1 }
+        bulk.add(7, dueAt: t0.addingTimeInterval(-5))
+        single.add(7, dueAt: t0.addingTimeInterval(-5))
+        bulk.addAll(ids, dueAt: t0)
+        for id in ids { single.add(id, dueAt: t0) }
+        #expect(bulk.count == single.count)
+        #expect(bulk.takeDue(now: t0, limit: 1000) == single.takeDue(now: t0, limit: 1000))
+    }
+
     @Test func addingAWatchedRunKeepsItsPlace() {
         var schedule = PollSchedule()
         schedule.add(1, dueAt: t0)
