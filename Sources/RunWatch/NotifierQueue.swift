@@ -41,11 +41,7 @@ public final class NotifierQueue: Sendable {
         }
     }
 
-    /// What one send achieved, for the one message or the whole digest sent.
-    public struct SendResult: Sendable {
-        public var verdict: DeliveryVerdict
-        public var status: Int?
-    }
+    public typealias SendResult = WebhookSender.SendResult
 
     public let endpoint: Endpoint
     private let store: any RunStore
@@ -58,7 +54,6 @@ public final class NotifierQueue: Sendable {
     private let heartbeat: Heartbeat
     let doorbell = Doorbell()
     private let backoff = BackoffPolicy(base: .seconds(1), cap: .seconds(600))
-    private let timeout: TimeAmount = .seconds(15)
     private let delivered: Counter
     private let failed: Counter
 
@@ -214,57 +209,7 @@ public final class NotifierQueue: Sendable {
         return (payload, text)
     }
 
-    /// One POST. Public for `runwatch notify-test`.
     public func send(_ body: Data, key: String) async -> SendResult {
-        var request = HTTPClientRequest(url: endpoint.url.value)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
-        if endpoint.kind == .webhook {
-            let timestamp = Int(now().timeIntervalSince1970)
-            request.headers.add(name: "webhook-id", value: key)
-            request.headers.add(name: "webhook-timestamp", value: "\(timestamp)")
-            if let signingKey = endpoint.signingKey {
-                let content = StandardWebhook.signedContent(id: key, timestamp: timestamp, body: body)
-                let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: signingKey))
-                request.headers.add(name: "webhook-signature", value: "v1,\(Data(mac).base64EncodedString())")
-            }
-            if let token = endpoint.bearerToken {
-                request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
-            }
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await http.execute(request, timeout: timeout)
-            // The status decides; the body only explains. Keep its start for the log and
-            // drain the rest: a large or broken body after a 2xx is still a delivery.
-            var prefix = Data()
-            do {
-                for try await chunk in response.body where prefix.count < 4096 {
-                    prefix.append(contentsOf: chunk.readableBytesView.prefix(4096 - prefix.count))
-                }
-            } catch {
-                logger.debug("could not read the whole response body", metadata: ["error": "\(Self.redacted(error))"])
-            }
-            let verdict = DeliveryVerdict.classify(
-                status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: prefix, isSlack: endpoint.kind == .slack, now: now(), retryAfterCap: .seconds(900))
-            return SendResult(verdict: verdict, status: Int(response.status.code))
-        } catch {
-            // The error text may contain the URL (a secret); say only what kind of failure.
-            return SendResult(verdict: .retry(reason: "connection failed: \(Self.redacted(error))", after: nil), status: nil)
-        }
-    }
-
-    static func redacted(_ error: any Error) -> String {
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .connectTimeout: return "connect timeout"
-            case .deadlineExceeded, .readTimeout: return "timeout"
-            case .remoteConnectionClosed: return "remote closed the connection"
-            default: return "HTTP client error"
-            }
-        }
-        return "\(type(of: error))"
+        await WebhookSender(endpoint: endpoint, http: http, logger: logger, now: now).send(body, key: key)
     }
 }

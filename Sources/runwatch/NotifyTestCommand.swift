@@ -1,0 +1,66 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import RunWatch
+import RunWatchCore
+
+struct NotifyTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify-test",
+        abstract: "Send a sample failure alert through one notifier and say what the endpoint answered."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "The notifier's name in the config file.") var name: String
+
+    func run() async throws {
+        let config: Configuration
+        do {
+            config = try Configuration.load(path: options.config)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+        guard let notifier = config.notifiers.first(where: { $0.name == name }) else {
+            printError("no notifier named '\(name)'; configured: \(config.notifiers.map(\.name).joined(separator: ", "))")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let endpoint: NotifierQueue.Endpoint
+        do {
+            endpoint = try NotifierQueue.Endpoint.resolve(notifier, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        let alert = Self.sampleAlert()
+        let route = NotifierRoute(notifier)
+        let body = route.payload(for: alert, history: [])
+        let sender = WebhookSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
+        let result = await sender.send(body, key: "msg_notify_test_\(Int(Date().timeIntervalSince1970))")
+        let answer = result.status.map { "HTTP \($0)" } ?? "no answer"
+        switch result.verdict {
+        case .delivered:
+            print("\(name): delivered (\(answer))")
+        case .retry(let reason, _):
+            print("\(name): not delivered, would be retried: \(reason)")
+            throw ExitCode(1)
+        case .invalidPayload(let reason), .dead(let reason):
+            print("\(name): refused, would be a dead letter: \(reason)")
+            throw ExitCode(1)
+        case .disable(let reason):
+            print("\(name): the endpoint is gone or forbids us; the daemon would disable this notifier: \(reason)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func sampleAlert() -> RunAlert {
+        let run = RunSnapshot(
+            id: 483920, status: .failed, success: false,
+            scenarioName: "runwatch notify-test: sample failure (not a real run)",
+            agentName: "Clinic Front Desk (staging)", personalityName: "Direct Communicator",
+            errorMessage: "This is a test message sent by `runwatch notify-test`.",
+            endedReason: "Main agent-did-not-answer", duration: "00:31")
+        return RunAlert(outcome: .failed, run: run, previousStatus: .running, endedAt: Date(), labels: ["source": "notify-test"])
+    }
+}
