@@ -29,11 +29,16 @@ public final class WebhookReceiver: Sendable {
         public var down = false
         /// Answer accepted requests only after this long (a slow endpoint).
         public var delaySeconds = 0.0
+        /// Answer every request with this status and body (e.g. 410 `channel_is_archived`).
+        public var fixedAnswer: (status: Int, body: String)?
+        /// Answer 400 `invalid_blocks` to Slack messages that have blocks (text-only passes).
+        public var refuseBlocks = false
         public init() {}
     }
 
     private struct State {
         var accepted: [Delivery] = []
+        var all: [Delivery] = []
         var attempts = 0
         var refused = 0
         var behaviour = Behaviour()
@@ -54,6 +59,8 @@ public final class WebhookReceiver: Sendable {
     public var deliveries: [Delivery] { state.withLock { $0.accepted } }
     /// Every request, accepted or not.
     public var attempts: Int { state.withLock { $0.attempts } }
+    /// Every request, accepted or not, in arrival order.
+    public var allRequests: [Delivery] { state.withLock { $0.all } }
     public var refused: Int { state.withLock { $0.refused } }
 
     public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
@@ -61,6 +68,15 @@ public final class WebhookReceiver: Sendable {
         let (response, delay): (LoopbackHTTPServer.Response, Double) = state.withLock { state in
             let delay = state.behaviour.delaySeconds
             state.attempts += 1
+            state.all.append(delivery)
+            if let fixed = state.behaviour.fixedAnswer {
+                state.refused += 1
+                return (.text(fixed.status, fixed.body), 0)
+            }
+            if state.behaviour.refuseBlocks, delivery.json?["blocks"] != nil {
+                state.refused += 1
+                return (.text(400, "invalid_blocks"), 0)
+            }
             if state.behaviour.down {
                 state.refused += 1
                 return (.dropConnection, 0)

@@ -129,3 +129,65 @@ import Testing
         #expect(verdict == expected)
     }
 }
+
+@Suite struct SlackDigestTests {
+    func alert(_ id: Int, _ outcome: RunOutcome = .failed, suite: String? = "nightly", error: String? = "SIP 408") -> RunAlert {
+        RunAlert(
+            outcome: outcome, run: RunSnapshot(id: id, status: .failed, scenarioName: "Scenario \(id)", errorMessage: error),
+            previousStatus: .running, endedAt: Date(timeIntervalSince1970: 0), labels: suite.map { ["suite": $0] } ?? [:])
+    }
+
+    func check(_ message: JSONValue) throws -> [String: Any] {
+        let object = try #require(try JSONSerialization.jsonObject(with: message.encoded()) as? [String: Any])
+        let text = try #require(object["text"] as? String)
+        #expect(text.count <= SlackMessage.messageTextLimit)
+        let blocks = try #require(object["blocks"] as? [[String: Any]])
+        #expect(blocks.count <= 50)
+        for block in blocks {
+            if let section = block["text"] as? [String: Any] {
+                #expect(((section["text"] as? String) ?? "").count <= SlackMessage.sectionTextLimit)
+            }
+        }
+        return object
+    }
+
+    @Test func aFiveHundredRunDigestStaysWithinSlackLimits() throws {
+        let alerts = (1...500).map { alert($0, error: String(repeating: "x", count: 5000)) }
+        let object = try check(SlackDigest.render(alerts))
+        let body = String(decoding: SlackDigest.render(alerts).encoded(), as: UTF8.self)
+        #expect((object["text"] as? String)?.hasPrefix("500 runs failed in suite nightly") == true)
+        #expect(body.contains("and 480 more"))
+        #expect(body.contains("Run 20 failed"))
+        #expect(!body.contains("Run 21 failed"))
+    }
+
+    @Test func mixedOutcomesAreCountedInTheHeadline() {
+        let alerts = [alert(1), alert(2), alert(3, .timeout), alert(4, .cancelled, suite: "ci")]
+        #expect(SlackDigest.headline(alerts) == "4 runs ended: 2 failed, 1 timed out, 1 was cancelled")
+        #expect(SlackDigest.headline(Array(alerts.prefix(3))) == "3 runs ended: 2 failed, 1 timed out in suite nightly")
+    }
+
+    @Test func oneAlertIsTheOrdinaryMessage() {
+        #expect(SlackDigest.render([alert(9)]) == SlackMessage.render(alert(9)))
+    }
+
+    @Test func alertsRoundTripThroughTheOutbox() throws {
+        let original = alert(77, .unsuccessful)
+        let decoded = try JSONDecoder().decode(RunAlert.self, from: JSONEncoder().encode(original))
+        #expect(decoded == original)
+    }
+}
+
+@Suite struct TransitionNoticeTests {
+    @Test func webhookAndSlackForms() throws {
+        let notice = TransitionNotice(transition: Transition(runID: 5, from: .running, to: .evaluating, at: Date(timeIntervalSince1970: 1_784_000_000)), labels: ["suite": "x"])
+        let body = try #require(try JSONSerialization.jsonObject(with: notice.webhookBody().encoded()) as? [String: Any])
+        #expect(body["type"] as? String == "run.transition")
+        let data = try #require(body["data"] as? [String: Any])
+        #expect(data["previous_status"] as? String == "running")
+        #expect(data["status"] as? String == "evaluating")
+        #expect(notice.idempotencyKey == "msg_run5_evaluating_1784000000000")
+        let slack = String(decoding: notice.slackMessage().encoded(), as: UTF8.self)
+        #expect(slack.contains("Run 5: running → evaluating"))
+    }
+}
