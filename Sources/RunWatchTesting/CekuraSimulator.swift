@@ -27,6 +27,8 @@ public final class CekuraSimulator: Sendable {
         var registeredAt: ContinuousClock.Instant
         var servedTerminal = false
         var firstServedTerminalAt: ContinuousClock.Instant?
+        /// Wall-clock time of the same, to compare with receivers' timestamps.
+        var firstServedTerminalDate: Date?
     }
 
     private struct State {
@@ -95,6 +97,11 @@ public final class CekuraSimulator: Sendable {
                 return max(0, (served - ended).secondsDouble)
             }
         }
+    }
+
+    /// When each run was first served as ended in a complete answer (wall clock).
+    public func terminalServedDates() -> [RunID: Date] {
+        state.withLock { state in state.runs.compactMapValues(\.firstServedTerminalDate) }
     }
 
     /// The most bulk requests that arrived within any window of `seconds`.
@@ -242,7 +249,11 @@ public final class CekuraSimulator: Sendable {
             body = body.prefix(max(1, body.count / 2))
         } else {
             // Only a complete answer counts as the client having seen the final status.
-            for id in servedTerminal { state.runs[id]?.servedTerminal = true }
+            let wall = Date()
+            for id in servedTerminal {
+                state.runs[id]?.servedTerminal = true
+                if state.runs[id]?.firstServedTerminalDate == nil { state.runs[id]?.firstServedTerminalDate = wall }
+            }
         }
         state.counters.answered200 += 1
         return .json(200, body)

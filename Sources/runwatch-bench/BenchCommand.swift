@@ -17,6 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the latency comparison.") var skipLatency = false
     @Flag(help: "Skip the scale table.") var skipScale = false
     @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
+    @Flag(help: "Skip the delivery table.") var skipDelivery = false
     @Option(name: .customLong("ingest-ids"), help: "Ids in the ingest benchmark (spread over 100 files).") var ingestIDs = 1_000_000
 
     func run() async throws {
@@ -28,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
         if !skipLatency {
             let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
             LatencyBenchmark.printTable(rows)
+        }
+        if !skipDelivery {
+            DeliveryBenchmark.print(try await DeliveryBenchmark(runs: 2000).run(), runs: 2000)
         }
         // Smallest memory first: peak RSS only grows within one process.
         if !skipScale {
