@@ -12,6 +12,9 @@ public struct Configuration: Sendable, Equatable {
     /// The safety-net rescan of `new/`; inotify picks files up at once.
     public var spoolScanInterval: Duration = .seconds(10)
     public var logLevel = "info"
+    /// Prometheus metrics and /healthz on this `host:port` (a bare port means loopback).
+    /// Off when unset.
+    public var metricsListen: String?
     public var notifiers: [Notifier] = []
 
     public init() {}

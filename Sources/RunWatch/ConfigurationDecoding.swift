@@ -74,6 +74,9 @@ extension Configuration {
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw fail("log_level", "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
+        if let listen = metricsListen, RunWatchMetrics.parseListen(listen) == nil {
+            throw fail("metrics_listen", "'\(listen)' is not host:port or a port, e.g. 127.0.0.1:9464")
+        }
         var names: Set<String> = []
         for (index, notifier) in notifiers.enumerated() {
             let key = "notifiers[\(index)]"
@@ -109,7 +112,7 @@ extension Configuration {
 
 extension Configuration: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case api, watch, spool_dir, state_dir, spool_scan_interval, log_level, notifiers
+        case api, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +125,7 @@ extension Configuration: Decodable {
         stateDir = try c.decodeIfPresent(String.self, forKey: .state_dir) ?? stateDir
         spoolScanInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .spool_scan_interval)?.value ?? spoolScanInterval
         logLevel = try c.decodeIfPresent(String.self, forKey: .log_level) ?? logLevel
+        metricsListen = try c.decodeIfPresent(String.self, forKey: .metrics_listen)
         notifiers = try c.decodeIfPresent([Notifier].self, forKey: .notifiers) ?? []
     }
 }

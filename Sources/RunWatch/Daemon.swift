@@ -101,7 +101,19 @@ public final class Daemon: Sendable {
         poller.watch(try await ingester.scanOnce())
         await outboxChanged()
 
-        let services: [any Service] = [
+        var metrics: [any Service] = []
+        if let listen = configuration.metricsListen {
+            let registry = RunWatchMetrics.bootstrap()
+            do {
+                let endpoint = try await MetricsEndpoint.bind(listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
+                metrics = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]
+            } catch let error as Daemon.StartError {
+                throw error
+            } catch {
+                throw StartError(description: "metrics_listen '\(listen)': cannot listen: \(error)")
+            }
+        }
+        let services: [any Service] = metrics + [
             delivery,
             MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
             poller,
@@ -144,6 +156,9 @@ public final class Daemon: Sendable {
         let old = currentConfiguration
         guard new.stateDir == old.stateDir else {
             throw ReloadError(description: "state_dir cannot change on reload ('\(old.stateDir)' → '\(new.stateDir)'); restart to move the store")
+        }
+        guard new.metricsListen == old.metricsListen else {
+            throw ReloadError(description: "metrics_listen cannot change on reload; restart to move the metrics endpoint")
         }
         guard new.spoolDir == old.spoolDir else {
             throw ReloadError(description: "spool_dir cannot change on reload ('\(old.spoolDir)' → '\(new.spoolDir)'); restart to move the spool")

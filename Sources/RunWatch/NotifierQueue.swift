@@ -54,8 +54,12 @@ public final class NotifierQueue: Sendable {
     private let heartbeat: Heartbeat
     let doorbell = Doorbell()
     private let backoff = BackoffPolicy(base: .seconds(1), cap: .seconds(600))
-    private let delivered: Counter
-    private let failed: Counter
+    private let deadLetters: Counter
+    private let latency: Metrics.Timer
+
+    private func count(_ outcome: String, _ messages: Int) {
+        Counter(label: MetricNames.deliveries, dimensions: [("notifier", endpoint.name), ("outcome", outcome)]).increment(by: messages)
+    }
 
     public init(
         endpoint: Endpoint, store: any RunStore, http: HTTPClient, logger: Logger,
@@ -74,8 +78,8 @@ public final class NotifierQueue: Sendable {
         self.heartbeat = heartbeat
         self.onChange = onChange
         self.onDisabled = onDisabled
-        delivered = Counter(label: "runwatch_deliveries_total", dimensions: [("notifier", endpoint.name), ("outcome", "delivered")])
-        failed = Counter(label: "runwatch_deliveries_total", dimensions: [("notifier", endpoint.name), ("outcome", "failed")])
+        deadLetters = Counter(label: MetricNames.deadLetters, dimensions: [("notifier", endpoint.name)])
+        latency = Metrics.Timer(label: MetricNames.deliveryLatency, dimensions: [("notifier", endpoint.name)])
     }
 
     private var loopName: String { "notifier-\(endpoint.name)" }
@@ -153,16 +157,18 @@ public final class NotifierQueue: Sendable {
             switch result.verdict {
             case .delivered:
                 try await store.markDelivered(ids, at: at)
-                delivered.increment(by: batch.count)
+                count("delivered", batch.count)
+                for message in batch { latency.recordNanoseconds(Int64(max(0, at.timeIntervalSince(message.createdAt)) * 1e9)) }
                 logger.info(batch.count > 1 ? "digest delivered" : "notification delivered", metadata: [
                     "run_id": "\(runs)", "event": "\(batch[0].event)", "messages": "\(batch.count)",
                 ])
             case .retry(let reason, let after):
-                failed.increment(by: batch.count)
+                count("retry", batch.count)
                 for message in batch {
                     let attempts = message.attempts + 1
                     if at.timeIntervalSince(message.createdAt) > endpoint.maxAge.secondsDouble {
                         try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
+                        deadLetters.increment()
                         logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
                         continue
                     }
@@ -173,13 +179,14 @@ public final class NotifierQueue: Sendable {
                     "run_id": "\(runs)", "error": "\(reason)", "retry_after": "\(after.map { "\($0)" } ?? "backoff")",
                 ])
             case .dead(let reason), .invalidPayload(let reason):
-                failed.increment(by: batch.count)
+                count("dead", batch.count)
+                deadLetters.increment(by: batch.count)
                 for message in batch {
                     try await store.markDead(message.id, attempts: message.attempts + 1, error: reason, at: at)
                 }
                 logger.error("notification refused by the endpoint; kept as a dead letter", metadata: ["run_id": "\(runs)", "error": "\(reason)"])
             case .disable(let reason):
-                failed.increment(by: batch.count)
+                count("disabled", batch.count)
                 for message in batch {
                     try await store.markAttemptFailed(message.id, attempts: message.attempts + 1, nextAttemptAt: at, error: reason)
                 }

@@ -71,9 +71,14 @@ public final class Poller: Service {
     private let state: Mutex<State>
     private let doorbell = Doorbell()
 
-    private let transitions = Counter(label: "runwatch_transitions_total")
-    private let malformed = Counter(label: "runwatch_api_malformed_runs_total")
-    private let unknownSeen = Counter(label: "runwatch_unknown_status_observations_total")
+    private let malformed = Counter(label: MetricNames.malformedRuns)
+    private let rateLimited = Counter(label: MetricNames.apiRateLimited)
+    private let backoffSeconds = FloatingPointCounter(label: MetricNames.backoffSeconds)
+    private let detectionDelay = Metrics.Timer(label: MetricNames.detectionDelay)
+
+    private func countRequest(_ outcome: String) {
+        Counter(label: MetricNames.apiRequests, dimensions: [("outcome", outcome)]).increment()
+    }
 
     public init(
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
@@ -142,6 +147,13 @@ public final class Poller: Service {
         doorbell.ring()
     }
 
+    /// Watched runs by last seen status (`submitted` before the first answer).
+    public func countsByStatus() -> [String: Int] {
+        state.withLock { state in
+            state.runs.values.reduce(into: [String: Int]()) { $0[$1.state.status?.rawValue ?? "submitted", default: 0] += 1 }
+        }
+    }
+
     /// The sweep period the budget allows for the runs watched now.
     public var effectiveSweepPeriod: Duration {
         SweepBudget.effectivePeriod(
@@ -206,10 +218,14 @@ public final class Poller: Service {
         let at = now()
         switch answer {
         case .runs(let decoded):
+            countRequest("ok")
             await apply(decoded, batch: batch, at: at)
 
         case .rateLimited(let retryAfter):
+            countRequest("rate_limited")
+            rateLimited.increment()
             let wait = retryAfter ?? backoffDelay()
+            backoffSeconds.increment(by: wait.secondsDouble)
             block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: "rate limited (429)")
             await noteAPI("backing off until \(at.addingTimeInterval(wait.secondsDouble).formatted(.iso8601))", error: "HTTP 429", at: at)
             logger.warning("API rate limit (429); no request until the wait is over", metadata: [
@@ -218,7 +234,9 @@ public final class Poller: Service {
             ])
 
         case .retryable(let reason):
+            countRequest("failed")
             let wait = backoffDelay()
+            backoffSeconds.increment(by: wait.secondsDouble)
             block(batch: batch, until: at.addingTimeInterval(wait.secondsDouble), reason: reason)
             await noteAPI("backing off until \(at.addingTimeInterval(wait.secondsDouble).formatted(.iso8601))", error: reason, at: at)
             logger.warning("API request failed; backing off", metadata: [
@@ -226,6 +244,7 @@ public final class Poller: Service {
             ])
 
         case .keyRejected(let code, let detail):
+            countRequest("key_rejected")
             let first = state.withLock { state -> Bool in
                 defer { state.keyRejected = true }
                 return !state.keyRejected
@@ -241,6 +260,7 @@ public final class Poller: Service {
             }
 
         case .batchRefused(let code, let detail):
+            countRequest("batch_refused")
             if batch.count > 1 {
                 let halved = batch.count / 2
                 state.withLock { state in
@@ -377,9 +397,13 @@ public final class Poller: Service {
                 state.schedule.schedule(id, at: at.addingTimeInterval(interval.secondsDouble))
             }
         }
+        for update in endings {
+            guard let run = previous[update.snapshot.id] else { continue }
+            detectionDelay.recordNanoseconds(Int64(max(0, run.detectionDelay(at: at)) * 1e9))
+        }
         for update in updates {
             guard let change = update.transition else { continue }
-            transitions.increment()
+            Counter(label: MetricNames.transitions, dimensions: [("status", change.to.rawValue)]).increment()
             guard logger.logLevel <= .info else { continue }
             var metadata: Logger.Metadata = [
                 "run_id": "\(change.runID)", "status": "\(change.to)",
@@ -401,7 +425,7 @@ public final class Poller: Service {
 
     private func noteOddities(_ snapshot: RunSnapshot) {
         if case .unknown(let value) = snapshot.status {
-            unknownSeen.increment()
+            Counter(label: MetricNames.unknownStatuses, dimensions: [("status", value)]).increment()
             let first = state.withLock { $0.unknownStatuses.insert(value).inserted }
             if first {
                 logger.warning("API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])

@@ -36,6 +36,9 @@ public protocol RunStore: Sendable {
     /// Remembers the API's state for `runwatch status` (written when it changes).
     func noteAPIState(_ state: String, error: String?, at: Date) async throws
 
+    /// Pending outbox messages per notifier.
+    func pendingByNotifier() async throws -> [String: Int]
+
     /// Remembers that a notifier is disabled (reason) or enabled again (nil).
     func noteNotifier(_ name: String, disabled reason: String?, at: Date) async throws
 

@@ -272,6 +272,16 @@ public final class SQLiteRunStore: RunStore {
         }
     }
 
+    public func pendingByNotifier() async throws -> [String: Int] {
+        try await pool.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier") {
+                result[row["notifier"]] = row["n"]
+            }
+            return result
+        }
+    }
+
     public func noteNotifier(_ name: String, disabled reason: String?, at date: Date) async throws {
         try await pool.write { db in
             if let reason {

@@ -12,8 +12,8 @@ public struct SpoolIngester: Sendable {
     let store: any RunStore
     let logger: Logger
     let now: @Sendable () -> Date
-    private let ingested = Counter(label: "runwatch_spool_files_ingested_total")
-    private let rejected = Counter(label: "runwatch_spool_files_rejected_total")
+    private let ingested = Counter(label: MetricNames.spoolIngested)
+    private let rejected = Counter(label: MetricNames.spoolRejected)
 
     public init(spool: SpoolDirectory, store: any RunStore, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.spool = spool

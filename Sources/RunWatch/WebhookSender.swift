@@ -69,7 +69,7 @@ public struct WebhookSender: Sendable {
         }
     }
 
-    static func redacted(_ error: any Error) -> String {
+    public static func redacted(_ error: any Error) -> String {
         if let client = error as? HTTPClientError {
             switch client {
             case .connectTimeout: return "connect timeout"

@@ -8,12 +8,21 @@ public struct TrackedRun: Sendable, Equatable {
     public var misses: Int
     /// Since when the run has been `completed` with `success: null`.
     public var awaitingSuccessSince: Date?
+    /// When an answer last covered this run (in memory only; for the detection-delay metric).
+    public var lastPolledAt: Date?
 
-    public init(state: RunState = RunState(), submittedAt: Date, misses: Int = 0, awaitingSuccessSince: Date? = nil) {
+    public init(state: RunState = RunState(), submittedAt: Date, misses: Int = 0, awaitingSuccessSince: Date? = nil, lastPolledAt: Date? = nil) {
         self.state = state
         self.submittedAt = submittedAt
         self.misses = misses
         self.awaitingSuccessSince = awaitingSuccessSince
+        self.lastPolledAt = lastPolledAt
+    }
+
+    /// An upper bound on how late an end seen at `now` was noticed: it happened after the
+    /// previous answer about the run.
+    public func detectionDelay(at now: Date) -> TimeInterval {
+        now.timeIntervalSince(lastPolledAt ?? submittedAt)
     }
 }
 
@@ -55,6 +64,7 @@ public enum RunTracker {
         var next = run
         next.state = diff.current
         next.misses = 0
+        next.lastPolledAt = now
         var outcome: RunOutcome?
         var ended = false
         if snapshot.status == .completed, snapshot.success == nil {
@@ -82,6 +92,7 @@ public enum RunTracker {
     public static func absent(_ id: RunID, run: TrackedRun, at now: Date, policy: WatchPolicy) -> (TrackedRun, RunUpdate?) {
         var next = run
         next.misses += 1
+        next.lastPolledAt = now
         if next.misses >= policy.notFoundAfter, now.timeIntervalSince(run.submittedAt) >= policy.notFoundMinAge.secondsDouble {
             return end(id, as: .notFound, run: next, at: now)
         }

@@ -1,3 +1,4 @@
+import RunWatch
 import Foundation
 
 /// Waits until `condition` holds or `timeout` passes, checking every `every`. Tests use

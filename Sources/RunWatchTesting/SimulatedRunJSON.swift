@@ -1,3 +1,4 @@
+import RunWatch
 import Foundation
 import RunWatchCore
 

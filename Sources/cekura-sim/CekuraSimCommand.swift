@@ -1,3 +1,4 @@
+import RunWatch
 import ArgumentParser
 import Foundation
 import RunWatchCore
@@ -59,9 +60,11 @@ struct CekuraSimCommand: AsyncParsableCommand {
             try await server.run()
             return
         }
-        let log = receiverLog
+        // One descriptor in append mode and one write() per line: concurrent deliveries
+        // never interleave or lose lines.
+        let logFD: Int32? = receiverLog.map { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
         let receiver = WebhookReceiver { delivery in
-            guard let log else { return }
+            guard let logFD, logFD >= 0 else { return }
             let line: [String: Any] = [
                 "path": delivery.path,
                 "headers": Dictionary(delivery.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last }),
@@ -70,16 +73,10 @@ struct CekuraSimCommand: AsyncParsableCommand {
             ]
             guard var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
             data.append(0x0A)
-            if let handle = FileHandle(forWritingAtPath: log) {
-                handle.seekToEndOfFile()
-                handle.write(data)
-                try? handle.close()
-            } else {
-                _ = FileManager.default.createFile(atPath: log, contents: data)
-            }
+            _ = data.withUnsafeBytes { write(logFD, $0.baseAddress, $0.count) }
         }
         let hooks = try await LoopbackHTTPServer.bind(port: receiverPort) { await receiver.handle($0) }
-        print("webhook receiver listening on \(hooks.baseURL)" + (log.map { " (log: \($0))" } ?? ""))
+        print("webhook receiver listening on \(hooks.baseURL)" + (receiverLog.map { " (log: \($0))" } ?? ""))
         fflush(nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }

@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A minimal HTTP/1.1 server on 127.0.0.1 for the simulator and the receivers. Each
-/// request is handed to an async handler; keep-alive is supported.
+/// A minimal HTTP/1.1 server, on 127.0.0.1 unless told otherwise: the metrics endpoint,
+/// and the simulator and receivers of the tests. Each request is handed to an async
+/// handler; keep-alive is supported.
 public final class LoopbackHTTPServer: Sendable {
     public struct Request: Sendable {
         public var method: String
@@ -40,24 +41,26 @@ public final class LoopbackHTTPServer: Sendable {
     private let channel: NIOAsyncChannel<Connection, Never>
     private let handler: Handler
     public let port: Int
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public let host: String
+    public var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
 
     /// Binds now (so the port is known), serves once `run()` is called.
-    public static func bind(port: Int = 0, handler: @escaping Handler) async throws -> LoopbackHTTPServer {
+    public static func bind(host: String = "127.0.0.1", port: Int = 0, handler: @escaping Handler) async throws -> LoopbackHTTPServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: port) { child in
+            .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
                     return try Connection(wrappingChannelSynchronously: child)
                 }
             }
-        return LoopbackHTTPServer(channel: channel, handler: handler)
+        return LoopbackHTTPServer(channel: channel, host: host, handler: handler)
     }
 
-    private init(channel: NIOAsyncChannel<Connection, Never>, handler: @escaping Handler) {
+    private init(channel: NIOAsyncChannel<Connection, Never>, host: String, handler: @escaping Handler) {
         self.channel = channel
+        self.host = host
         self.handler = handler
         self.port = channel.channel.localAddress?.port ?? 0
     }
