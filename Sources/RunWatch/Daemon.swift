@@ -56,6 +56,8 @@ public final class Daemon: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) async throws -> Daemon {
+        // Before any component exists: metric handles made earlier would stay no-ops.
+        let registry = configuration.metricsListen.map { _ in RunWatchMetrics.bootstrap() }
         let client = try makeClient(configuration, environment: environment, http: http)
         let endpoints = try resolveNotifiers(configuration, environment: environment)
 
@@ -102,8 +104,7 @@ public final class Daemon: Sendable {
         await outboxChanged()
 
         var metrics: [any Service] = []
-        if let listen = configuration.metricsListen {
-            let registry = RunWatchMetrics.bootstrap()
+        if let listen = configuration.metricsListen, let registry {
             do {
                 let endpoint = try await MetricsEndpoint.bind(listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
                 metrics = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]

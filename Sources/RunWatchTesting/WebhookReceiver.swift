@@ -7,6 +7,7 @@ import Synchronization
 /// as told — `ok`, errors at a rate, 429 with Retry-After, or down.
 public final class WebhookReceiver: Sendable {
     public struct Delivery: Sendable {
+        public var method: String = "POST"
         public var path: String
         public var headers: [(name: String, value: String)]
         public var body: Data
@@ -65,7 +66,7 @@ public final class WebhookReceiver: Sendable {
     public var refused: Int { state.withLock { $0.refused } }
 
     public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
-        let delivery = Delivery(path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
+        let delivery = Delivery(method: request.method, path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
         let (response, delay): (LoopbackHTTPServer.Response, Double) = state.withLock { state in
             let delay = state.behaviour.delaySeconds
             state.attempts += 1
