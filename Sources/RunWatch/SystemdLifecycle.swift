@@ -21,7 +21,9 @@ public struct SystemdLifecycle: Service {
         systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
         logger.info("ready", metadata: ["status": "\(status.current.rendered)"])
         try? await gracefulShutdown()
-        systemd.notify("STOPPING=1\nSTATUS=stopping: finishing in-flight work")
+        // Draining is bounded by the request timeouts (API 30 s, notifiers 15 s); ask for
+        // headroom so a slow last request is not cut off by TimeoutStopSec=.
+        systemd.notify("STOPPING=1\nEXTEND_TIMEOUT_USEC=60000000\nSTATUS=stopping: finishing in-flight work")
         logger.info("stopping: finishing in-flight work")
     }
 }
