@@ -156,6 +156,8 @@ public struct RunHistory: Sendable, Equatable {
     public var id: RunID
     public var status: String?
     public var success: Bool?
+    /// What the API last said of a run that ended badly (nil otherwise).
+    public var snapshot: RunSnapshot?
     public var labels: [String: String]
     public var submittedAt: Date
     public var transitions: [Transition]

@@ -198,7 +198,7 @@ public final class SQLiteRunStore: RunStore {
                 missing = Set(record.polled).subtracting(known)
             }
             let update = try db.cachedStatement(sql: """
-                UPDATE runs SET status = ?, success = ?, terminal = ?, snapshot = ?, updated_at = ?,
+                UPDATE runs SET status = ?, success = ?, terminal = ?, snapshot = COALESCE(?, snapshot), updated_at = ?,
                     ended_at = CASE WHEN ? THEN ? ELSE ended_at END
                 WHERE id = ?
                 """)
@@ -211,8 +211,10 @@ public final class SQLiteRunStore: RunStore {
                 """)
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
-                // The full snapshot is kept once the run ended, for `runwatch show`.
-                let snapshot = terminal ? String(decoding: try encoder.encode(item.snapshot), as: UTF8.self) : nil
+                // What the API said of a run that ended badly is kept for `runwatch show`;
+                // for the many that end well it would only cost time and space.
+                let keep = terminal && item.outcome?.isFailure == true
+                let snapshot = keep ? String(decoding: try encoder.encode(item.snapshot), as: UTF8.self) : nil
                 try update.execute(arguments: [
                     item.current.status?.rawValue, item.current.success, terminal, snapshot, now,
                     terminal, now, item.snapshot.id,
@@ -444,8 +446,10 @@ public final class SQLiteRunStore: RunStore {
             let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
                 RunHistory.Delivery(notifier: row["notifier"], event: row["event"], attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
             }
+            let snapshotText: String? = run["snapshot"]
             return RunHistory(
                 id: id, status: run["status"], success: run["success"],
+                snapshot: snapshotText.flatMap { try? JSONDecoder().decode(RunSnapshot.self, from: Data($0.utf8)) },
                 labels: Self.decode([String: String].self, run["labels"]) ?? [:],
                 submittedAt: Date(timeIntervalSince1970: run["submitted_at"]),
                 transitions: transitions, deliveries: deliveries)

@@ -30,9 +30,6 @@ struct BenchCommand: AsyncParsableCommand {
             let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
             LatencyBenchmark.printTable(rows)
         }
-        if !skipDelivery {
-            DeliveryBenchmark.print(try await DeliveryBenchmark(runs: 2000).run(), runs: 2000)
-        }
         // Smallest memory first: peak RSS only grows within one process.
         if !skipScale {
             let counts = scale.split(separator: ",").compactMap { Int($0) }
@@ -42,6 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if !skipIngest {
             IngestBenchmark.print(try await IngestBenchmark(ids: ingestIDs, files: 100).run())
+        }
+        if !skipDelivery {
+            DeliveryBenchmark.print(try await DeliveryBenchmark(runs: 2000).run(), runs: 2000)
         }
     }
 }

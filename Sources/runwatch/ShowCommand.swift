@@ -25,6 +25,15 @@ struct ShowCommand: AsyncParsableCommand {
         }
         print("run \(history.id): \(history.status ?? "submitted, not yet seen")" + (history.success.map { " (success: \($0))" } ?? ""))
         print("submitted: \(history.submittedAt.formatted(.iso8601))")
+        if let run = history.snapshot {
+            for (label, value) in [
+                ("scenario", run.scenarioName), ("agent", run.agentName), ("personality", run.personalityName),
+                ("duration", run.duration), ("ended reason", run.endedReason), ("error", run.errorMessage),
+                ("recording", run.voiceRecordingURL), ("dashboard", run.dashboardURL),
+            ] {
+                if let value { print("\(label): \(value)") }
+            }
+        }
         if !history.labels.isEmpty {
             print("labels: " + history.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }

@@ -34,6 +34,8 @@ import Testing
             let history = try #require(try await store.history(of: 7))
             #expect(history.status == "failed")
             #expect(history.transitions == [Transition(runID: 7, from: .running, to: .failed, at: t0)])
+            #expect(history.snapshot == RunSnapshot(id: 7, status: .failed), "what the API said of a failure is kept")
+            #expect(try await store.history(of: 8)?.snapshot == nil)
             let due = try await store.dueDeliveries(notifier: "ops", now: t0, limit: 10)
             #expect(due.count == 1, "the same idempotency key is enqueued once")
             let message = try #require(due.first)
