@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Versions are exact: packages resolve only from the workplace's mirror, which holds
-// these versions (see README "Design notes" for why each dependency is here).
+// these versions (see docs/design.md for why each dependency is here).
 let package = Package(
     name: "runwatch",
     platforms: [.macOS(.v15)],

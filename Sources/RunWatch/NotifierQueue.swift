@@ -101,7 +101,8 @@ public final class NotifierQueue: Sendable {
             }
             guard let first = due.first else {
                 let next = (try? await store.nextDeliveryDate(notifier: endpoint.name)) ?? nil
-                await sleep(seconds: next.map { max(0, $0.timeIntervalSince(now())) } ?? 3600)
+                // At most 30 s: `runwatch outbox retry` (another process) cannot ring us.
+                await sleep(seconds: min(30, next.map { max(0, $0.timeIntervalSince(now())) } ?? 30))
                 continue
             }
             // A digest waits for the window to close, so the failures ending together
@@ -111,6 +112,7 @@ public final class NotifierQueue: Sendable {
                 let windowEnd = first.createdAt.addingTimeInterval(endpoint.groupWindow.secondsDouble)
                 let wait = windowEnd.timeIntervalSince(now())
                 if wait > 0, !Task.isShuttingDownGracefully {
+                    await onChange()
                     await sleep(seconds: wait, interruptible: false)
                     continue
                 }
@@ -159,20 +161,24 @@ public final class NotifierQueue: Sendable {
                 try await store.markDelivered(ids, at: at)
                 count("delivered", batch.count)
                 for message in batch { latency.recordNanoseconds(Int64(max(0, at.timeIntervalSince(message.createdAt)) * 1e9)) }
-                logger.info(batch.count > 1 ? "digest delivered" : "notification delivered", metadata: [
-                    "run_id": "\(runs)", "event": "\(batch[0].event)", "messages": "\(batch.count)",
-                ])
+                // One line per run, so `journalctl RUN_ID=…` finds digests too.
+                for message in batch {
+                    logger.info(batch.count > 1 ? "notification delivered (in a digest of \(batch.count))" : "notification delivered", metadata: [
+                        "run_id": "\(message.runID)", "event": "\(message.event)",
+                    ])
+                }
             case .retry(let reason, let after):
-                count("retry", batch.count)
                 for message in batch {
                     let attempts = message.attempts + 1
                     if at.timeIntervalSince(message.createdAt) > endpoint.maxAge.secondsDouble {
                         try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
+                        count("dead", 1)
                         deadLetters.increment()
                         logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
                         continue
                     }
                     let wait = after ?? backoff.delay(attempt: attempts, unitRandom: random())
+                    count("retry", 1)
                     try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
                 }
                 logger.warning("notification not accepted; will retry", metadata: [

@@ -253,7 +253,7 @@ public final class Poller: Service {
             status.update { $0.api = .keyRejected }
             await noteAPI("key rejected", error: "HTTP \(code): \(detail)", at: at)
             if first {
-                logger.error("API key rejected; polling paused, all state kept. Fix the key and restart.", metadata: [
+                logger.error("API key rejected; polling paused, all state kept. Fix the key, then reload (api_key_file, environment) or restart (systemd credential).", metadata: [
                     "http_status": "\(code)", "detail": "\(detail)",
                     "retry_in": "\(DurationText.format(settings.keyRejectedRetry))",
                 ])

@@ -19,7 +19,7 @@ public struct SystemdLifecycle: Service {
     public func run() async throws {
         await TestTriggers.waitWhileExists(TestTriggers.holdReadyFile)
         systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
-        logger.info("ready", metadata: ["status": "\(status.current.rendered)"])
+        logger.info("ready", metadata: ["status_line": "\(status.current.rendered)"])
         try? await gracefulShutdown()
         // Draining is bounded by the request timeouts (API 30 s, notifiers 15 s); ask for
         // headroom so a slow last request is not cut off by TimeoutStopSec=.

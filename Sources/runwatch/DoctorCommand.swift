@@ -37,10 +37,7 @@ struct DoctorCommand: AsyncParsableCommand {
             report.fail("config", error.description)
             throw ExitCode(1)
         }
-        var environment = ProcessInfo.processInfo.environment
-        if environment["CREDENTIALS_DIRECTORY"] == nil, FileManager.default.fileExists(atPath: credentialsDir) {
-            environment["CREDENTIALS_DIRECTORY"] = credentialsDir
-        }
+        let environment = credentialEnvironment(credentialsDir)
         await checkAPI(config, environment, &report)
         for notifier in config.notifiers {
             await check(notifier, environment, &report)
@@ -110,7 +107,12 @@ struct DoctorCommand: AsyncParsableCommand {
         for folder in [spool.tmp, spool.new, spool.rejected, config.stateDir] {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-                report.fail("folder \(folder)", "missing (the daemon creates it on start; systemd-tmpfiles --create makes the spool)")
+                let parent = (folder as NSString).deletingLastPathComponent
+                if access(parent, W_OK) == 0 || access((parent as NSString).deletingLastPathComponent, W_OK) == 0 {
+                    report.pass("folder \(folder)", "not there yet; created on start (by the daemon, StateDirectory= or systemd-tmpfiles)")
+                } else {
+                    report.fail("folder \(folder)", "missing, and this user cannot create it (systemd-tmpfiles --create makes the spool)")
+                }
             } else if !isDirectory.boolValue {
                 report.fail("folder \(folder)", "is not a folder")
             } else if access(folder, W_OK) != 0 {

@@ -12,6 +12,8 @@ struct NotifyTestCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
+    @Option(help: "Where bare secret names are looked up (the unit's LoadCredential= sources).")
+    var credentialsDir = "/etc/runwatch/credentials"
     @Argument(help: "The notifier's name in the config file.") var name: String
 
     func run() async throws {
@@ -28,7 +30,7 @@ struct NotifyTestCommand: AsyncParsableCommand {
         }
         let endpoint: NotifierQueue.Endpoint
         do {
-            endpoint = try NotifierQueue.Endpoint.resolve(notifier, environment: ProcessInfo.processInfo.environment)
+            endpoint = try NotifierQueue.Endpoint.resolve(notifier, environment: credentialEnvironment(credentialsDir))
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.unavailable)
@@ -63,4 +65,14 @@ struct NotifyTestCommand: AsyncParsableCommand {
             endedReason: "Main agent-did-not-answer", duration: "00:31")
         return RunAlert(outcome: .failed, run: run, previousStatus: .running, endedAt: Date(), labels: ["source": "notify-test"])
     }
+}
+
+/// The process environment, with `$CREDENTIALS_DIRECTORY` pointing at `directory` when it
+/// is not set already (outside the unit, bare secret names resolve there).
+func credentialEnvironment(_ directory: String) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    if environment["CREDENTIALS_DIRECTORY"] == nil, FileManager.default.fileExists(atPath: directory) {
+        environment["CREDENTIALS_DIRECTORY"] = directory
+    }
+    return environment
 }

@@ -54,6 +54,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
         print("API: \(summary.apiState ?? "not contacted yet")")
+        for (name, reason) in summary.disabledNotifiers.sorted(by: { $0.key < $1.key }) {
+            print("notifier \(name) disabled until reload: \(reason)")
+        }
         if let error = summary.lastAPIError, let at = summary.lastAPIErrorAt {
             print("last API error: \(error) (at \(at.formatted(.iso8601)))")
         }
