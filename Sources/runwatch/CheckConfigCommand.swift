@@ -10,12 +10,7 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() throws {
-        do {
-            _ = try Configuration.load(path: options.config)
-            print("\(options.config): OK")
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.config)
-        }
+        _ = try loadConfiguration(options.config)
+        print("\(options.config): OK")
     }
 }

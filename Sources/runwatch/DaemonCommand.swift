@@ -12,13 +12,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let config: Configuration
-        do {
-            config = try Configuration.load(path: options.config)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.config)
-        }
+        let config = try loadConfiguration(options.config)
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         // Structured fields in the journal under systemd; plain lines on a terminal.
         let journal = JournalLogHandler.isJournalConnected()

@@ -17,13 +17,7 @@ struct NotifyTestCommand: AsyncParsableCommand {
     @Argument(help: "The notifier's name in the config file.") var name: String
 
     func run() async throws {
-        let config: Configuration
-        do {
-            config = try Configuration.load(path: options.config)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.config)
-        }
+        let config = try loadConfiguration(options.config)
         guard let notifier = config.notifiers.first(where: { $0.name == name }) else {
             printError("no notifier named '\(name)'; configured: \(config.notifiers.map(\.name).joined(separator: ", "))")
             throw ExitCode(ExitStatus.usage)

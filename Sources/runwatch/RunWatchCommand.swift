@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunWatch
 
 @main
 struct RunWatchCommand: AsyncParsableCommand {
@@ -24,6 +25,16 @@ enum ExitStatus {
 struct ConfigOption: ParsableArguments {
     @Option(name: .shortAndLong, help: "Path of the YAML configuration file.")
     var config: String = "/etc/runwatch/runwatch.yaml"
+}
+
+/// Loads and validates the config, or prints why not and exits with EX_CONFIG (78).
+func loadConfiguration(_ path: String) throws -> Configuration {
+    do {
+        return try Configuration.load(path: path)
+    } catch {
+        printError(error.description)
+        throw ExitCode(ExitStatus.config)
+    }
 }
 
 func printError(_ message: String) {

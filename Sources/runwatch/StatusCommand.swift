@@ -65,12 +65,7 @@ struct StatusCommand: AsyncParsableCommand {
 
 func stateDirectory(configPath: String, stateDir: String?) throws -> String {
     if let stateDir { return stateDir }
-    do {
-        return try Configuration.load(path: configPath).stateDir
-    } catch {
-        printError(error.description)
-        throw ExitCode(ExitStatus.config)
-    }
+    return try loadConfiguration(configPath).stateDir
 }
 
 func openStoreForReading(configPath: String, stateDir: String?, readOnly: Bool = true) throws -> SQLiteRunStore {

@@ -28,12 +28,7 @@ struct SubmitCommand: ParsableCommand {
         if let spoolDir {
             root = spoolDir
         } else {
-            do {
-                root = try Configuration.load(path: options.config).spoolDir
-            } catch {
-                printError(error.description)
-                throw ExitCode(ExitStatus.config)
-            }
+            root = try loadConfiguration(options.config).spoolDir
         }
         var tokens = ids
         if tokens.isEmpty {

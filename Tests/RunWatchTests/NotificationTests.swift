@@ -239,15 +239,7 @@ import Testing
     }
 
     func runPython(_ script: String, arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        // The caller's PATH: python3 with the standardwebhooks package from scripts/setup.
+        try runProcess("/usr/bin/env", ["python3", "-c", script] + arguments, environment: nil)
     }
 }

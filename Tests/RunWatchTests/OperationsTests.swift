@@ -130,17 +130,7 @@ import Glibc
     }
 
     static func runwatch(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProcess(builtProduct("runwatch"), arguments)
     }
 
     static func get(_ url: String) async throws -> String {

@@ -91,6 +91,25 @@ struct Harness {
     }
 }
 
+/// Runs a program to completion: its exit status and its stdout and stderr together.
+func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = ["PATH": "/usr/bin:/bin"]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 func writeFile(_ path: String, _ content: String) throws {
     try Data(content.utf8).write(to: URL(fileURLWithPath: path))
 }
