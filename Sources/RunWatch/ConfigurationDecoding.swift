@@ -15,11 +15,15 @@ extension Configuration {
     }
 
     public static func parse(yaml: String, file: String = "<string>") throws(ConfigurationError) -> Configuration {
+        try parse(yaml: yaml, file: file, allowingUnknownKeys: false, validating: true)
+    }
+
+    static func parse(yaml: String, file: String, allowingUnknownKeys: Bool, validating: Bool) throws(ConfigurationError) -> Configuration {
         let config: Configuration
         do {
             // An empty file is a valid config of defaults; Yams decodes it as null.
             if yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Configuration() }
-            config = try YAMLDecoder().decode(Configuration.self, from: yaml)
+            config = try YAMLDecoder().decode(Configuration.self, from: yaml, userInfo: [.allowUnknownKeys: allowingUnknownKeys])
         } catch let error as DecodingError {
             throw ConfigurationError(file: file, keyPath: error.keyPath, problem: error.problem)
         } catch let error as YamlError {
@@ -27,6 +31,7 @@ extension Configuration {
         } catch {
             throw ConfigurationError(file: file, keyPath: "", problem: String(describing: error))
         }
+        guard validating else { return config }
         do {
             try config.validate()
         } catch let error {
@@ -35,76 +40,9 @@ extension Configuration {
         return config
     }
 
-    /// Cross-field and range checks that decoding alone cannot express.
+    /// Cross-field and range checks that decoding alone cannot express; the first problem.
     func validate() throws(ConfigurationError) {
-        func fail(_ key: String, _ problem: String) -> ConfigurationError {
-            ConfigurationError(file: "", keyPath: key, problem: problem)
-        }
-        guard let base = URL(string: api.baseURL), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
-            throw fail("api.base_url", "'\(api.baseURL)' is not an http(s) URL")
-        }
-        guard api.bulkPath.hasPrefix("/") else { throw fail("api.bulk_path", "must start with '/', got '\(api.bulkPath)'") }
-        guard (1...1000).contains(api.batchSize) else { throw fail("api.batch_size", "must be between 1 and 1000, got \(api.batchSize)") }
-        guard api.pollInterval >= .milliseconds(100) else { throw fail("api.poll_interval", "must be at least 100ms") }
-        guard api.maxRequestsPerSecond > 0, api.maxRequestsPerSecond <= 1000 else {
-            throw fail("api.max_requests_per_second", "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
-        }
-        guard (1...16).contains(api.maxConcurrentRequests) else {
-            throw fail("api.max_concurrent_requests", "must be between 1 and 16, got \(api.maxConcurrentRequests)")
-        }
-        for (status, interval) in api.statusIntervals {
-            guard RunStatus(rawValue: status).isKnown, !RunStatus(rawValue: status).isTerminal else {
-                let names = RunStatus.known.filter { !$0.isTerminal }.map(\.rawValue).joined(separator: ", ")
-                throw fail("api.status_intervals.\(status)", "not a status that is polled; use one of \(names)")
-            }
-            guard interval >= .milliseconds(100) else { throw fail("api.status_intervals.\(status)", "must be at least 100ms") }
-        }
-        guard watch.successGrace >= .zero else { throw fail("watch.success_grace", "must not be negative") }
-        guard watch.notFoundAfter >= 1 else { throw fail("watch.not_found_after", "must be at least 1, got \(watch.notFoundAfter)") }
-        guard watch.deadline >= .seconds(60) else { throw fail("watch.deadline", "must be at least 1m") }
-        guard api.requestTimeout > .zero else { throw fail("api.request_timeout", "must be above 0") }
-        guard api.backoffBase > .zero else { throw fail("api.backoff_base", "must be above 0") }
-        guard api.backoffCap >= api.backoffBase else { throw fail("api.backoff_cap", "must be at least api.backoff_base") }
-        guard api.retryAfterCap >= .seconds(1) else { throw fail("api.retry_after_cap", "must be at least 1s") }
-        guard api.keyRejectedRetry >= .seconds(1) else { throw fail("api.key_rejected_retry", "must be at least 1s") }
-        guard watch.retention >= .seconds(60) else { throw fail("watch.retention", "must be at least 1m") }
-        guard spoolScanInterval >= .milliseconds(50) else { throw fail("spool_scan_interval", "must be at least 50ms") }
-        guard !spoolDir.isEmpty else { throw fail("spool_dir", "must not be empty") }
-        guard !stateDir.isEmpty else { throw fail("state_dir", "must not be empty") }
-        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
-            throw fail("log_level", "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
-        if let listen = metricsListen, RunWatchMetrics.parseListen(listen) == nil {
-            throw fail("metrics_listen", "'\(listen)' is not host:port or a port, e.g. 127.0.0.1:9464")
-        }
-        var names: Set<String> = []
-        for (index, notifier) in notifiers.enumerated() {
-            let key = "notifiers[\(index)]"
-            guard !notifier.name.isEmpty else { throw fail("\(key).name", "must not be empty") }
-            guard names.insert(notifier.name).inserted else { throw fail("\(key).name", "'\(notifier.name)' is used by another notifier") }
-            switch (notifier.url, notifier.urlFile) {
-            case (nil, nil): throw fail("\(key).url", "set url or url_file")
-            case (.some, .some): throw fail("\(key).url", "set url or url_file, not both")
-            case (.some(let url), nil):
-                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                    // The URL is a secret (a Slack webhook URL grants posting): do not echo it.
-                    throw fail("\(key).url", "is not an http(s) URL")
-                }
-            case (nil, .some): break
-            }
-            if notifier.secretFile != nil, notifier.kind != .webhook {
-                throw fail("\(key).secret_file", "only applies to kind: webhook")
-            }
-            if notifier.bearerTokenFile != nil, notifier.kind != .webhook {
-                throw fail("\(key).bearer_token_file", "only applies to kind: webhook")
-            }
-            if notifier.groupWindow != .zero, notifier.kind != .slack {
-                throw fail("\(key).group_window", "only applies to kind: slack")
-            }
-            guard notifier.groupWindow <= .seconds(300) else { throw fail("\(key).group_window", "must be at most 5m") }
-            guard notifier.maxAge >= .seconds(60) else { throw fail("\(key).max_age", "must be at least 1m") }
-            guard notifier.minInterval <= .seconds(60) else { throw fail("\(key).min_interval", "must be at most 1m") }
-        }
+        if let first = validationProblems().first { throw first }
     }
 }
 
@@ -231,6 +169,11 @@ struct ConfigDuration: Decodable {
     }
 }
 
+extension CodingUserInfoKey {
+    /// Set by `Configuration.problems`, which reports unknown keys itself (all of them).
+    static let allowUnknownKeys = CodingUserInfoKey(rawValue: "runwatch.allowUnknownKeys")!
+}
+
 private struct AnyConfigKey: CodingKey {
     var stringValue: String
     var intValue: Int? { nil }
@@ -241,6 +184,7 @@ private struct AnyConfigKey: CodingKey {
 extension Decoder {
     /// A misspelt key would otherwise be ignored silently and its default used.
     func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ known: K.Type) throws {
+        if userInfo[.allowUnknownKeys] as? Bool == true { return }
         let names = Set(K.allCases.map(\.stringValue))
         let c = try container(keyedBy: AnyConfigKey.self)
         for key in c.allKeys where !names.contains(key.stringValue) {

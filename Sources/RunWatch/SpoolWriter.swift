@@ -47,6 +47,12 @@ public enum SpoolWriter {
             unlink(staging)
             throw WriteError(description: "cannot move '\(staging)' into '\(spool.new)': \(String(cString: strerror(errno)))")
         }
+        // The rename itself must survive a power loss: flush the folder's entry too.
+        let folder = open(spool.new, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
         return final
     }
 }

@@ -27,12 +27,14 @@ struct ConfigOption: ParsableArguments {
     var config: String = "/etc/runwatch/runwatch.yaml"
 }
 
-/// Loads and validates the config, or prints why not and exits with EX_CONFIG (78).
+/// Loads and validates the config, or prints every problem (one line each, naming the
+/// key) and exits with EX_CONFIG (78).
 func loadConfiguration(_ path: String) throws -> Configuration {
     do {
         return try Configuration.load(path: path)
     } catch {
-        printError(error.description)
+        let all = Configuration.problems(inFile: path)
+        for problem in all.isEmpty ? [error] : all { printError(problem.description) }
         throw ExitCode(ExitStatus.config)
     }
 }

@@ -119,3 +119,36 @@ import Testing
         #expect("\(Secret("hunter2"))" == "<redacted>")
     }
 }
+
+@Suite struct ConfigurationProblemsTests {
+    @Test func everyUnknownKeyAndEveryRangeProblemIsReportedAtOnce() {
+        let problems = Configuration.problems(yaml: """
+            api:
+              batch_size: 0
+              pol_interval: 15s
+              max_requests_per_second: -1
+            spool_dirr: /tmp
+            watch:
+              deadline: 10s
+            notifiers:
+              - name: a
+                kind: slack
+                url: https://hooks.example/x
+                secret_file: s
+                colour: red
+            """, file: "many.yaml")
+        let keys = problems.map(\.keyPath)
+        #expect(Set(keys) == ["spool_dirr", "api.pol_interval", "notifiers[0].colour", "api.batch_size", "api.max_requests_per_second", "watch.deadline", "notifiers[0].secret_file"])
+        #expect(problems.allSatisfy { $0.description.hasPrefix("config many.yaml: ") })
+    }
+
+    @Test func aValidFileHasNoProblems() {
+        #expect(Configuration.problems(yaml: "api:\n  batch_size: 50\n").isEmpty)
+        #expect(Configuration.problems(yaml: "").isEmpty)
+    }
+
+    @Test func aTypeErrorIsReportedWithTheUnknownKeys() {
+        let problems = Configuration.problems(yaml: "api:\n  batch_size: lots\n  colour: red\n")
+        #expect(Set(problems.map(\.keyPath)) == ["api.colour", "api.batch_size"])
+    }
+}

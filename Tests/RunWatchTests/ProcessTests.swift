@@ -86,13 +86,14 @@ import Glibc
     @Test func aBadConfigStopsTheDaemonWithTheKeyNamed() async throws {
         try await withTemporaryDirectory { dir in
             let config = dir + "/bad.yaml"
-            try "api:\n  batch_size: lots\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "api:\n  batch_size: lots\n  colour: red\nwatch:\n  deadline: 1s\n".write(toFile: config, atomically: true, encoding: .utf8)
             let (status, output) = try run(["daemon", "--config", config])
             #expect(status == 78)
             #expect(output.contains("api.batch_size"))
             let (checkStatus, checkOutput) = try run(["check-config", "--config", config])
             #expect(checkStatus == 78)
             #expect(checkOutput.contains("config \(config): api.batch_size: expected an integer"))
+            #expect(checkOutput.contains("config \(config): api.colour: unknown key"), "every bad key is named, not just the first")
         }
     }
 
