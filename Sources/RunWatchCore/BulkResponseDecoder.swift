@@ -120,29 +120,19 @@ private struct FieldReader {
         !fields.contains(key) || ((try? fields.decodeNil(forKey: key)) ?? false)
     }
 
-    mutating func string(_ name: String) -> String? {
+    /// The common case (right type, or null, or absent) costs one lookup; only a value
+    /// of the wrong type pays for finding out which it was.
+    private mutating func read<T: Decodable>(_ type: T.Type, _ name: String, _ what: String) -> T? {
         let key = AnyKey(name)
+        if let value = try? fields.decodeIfPresent(T.self, forKey: key) { return value }
         if isNullOrAbsent(key) { return nil }
-        if let value = try? fields.decode(String.self, forKey: key) { return value }
-        anomalies.append("\(name) (not a string)")
+        anomalies.append("\(name) (not \(what))")
         return nil
     }
 
-    mutating func bool(_ name: String) -> Bool? {
-        let key = AnyKey(name)
-        if isNullOrAbsent(key) { return nil }
-        if let value = try? fields.decode(Bool.self, forKey: key) { return value }
-        anomalies.append("\(name) (not a boolean)")
-        return nil
-    }
-
-    mutating func int(_ name: String) -> Int? {
-        let key = AnyKey(name)
-        if isNullOrAbsent(key) { return nil }
-        if let value = try? fields.decode(Int.self, forKey: key) { return value }
-        anomalies.append("\(name) (not an integer)")
-        return nil
-    }
+    mutating func string(_ name: String) -> String? { read(String.self, name, "a string") }
+    mutating func bool(_ name: String) -> Bool? { read(Bool.self, name, "a boolean") }
+    mutating func int(_ name: String) -> Int? { read(Int.self, name, "an integer") }
 
     /// `duration` is usually "MM:SS" but `0` for calls that never connected.
     mutating func duration(_ name: String) -> String? {
