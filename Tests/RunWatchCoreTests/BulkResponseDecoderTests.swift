@@ -113,3 +113,47 @@ import Testing
         }
     }
 }
+
+@Suite struct BulkScannerEdgeTests {
+    func runs(_ json: String) throws -> [RunSnapshot] {
+        try BulkResponseDecoder.decode(Data(json.utf8)).compactMap { if case .run(let run) = $0 { run } else { nil } }
+    }
+
+    @Test func escapesAndUnicodeInStrings() throws {
+        let run = try #require(try runs(#"[{"id": 1, "status": "failed", "error_message": "line1\nline2 \"q\" \\ \/ \u00e9 \ud83d\ude00 日本"}]"#).first)
+        #expect(run.errorMessage == "line1\nline2 \"q\" \\ / é 😀 日本")
+    }
+
+    @Test func nestedValuesAreSkippedWhateverTheyHold() throws {
+        let run = try #require(try runs("""
+            [ { "transcript_object": [{"role": "x", "content": "a \\"] } {"}, [], {}, [[[]]]],
+                "id" : 2 , "metadata": {"other": {"deep": [1, 2]}, "ended_reason": "exceeded-max-duration"},
+                "evaluation": {"metrics": [{"passed": true, "score": -1.5e3}]}, "status": "timeout" } ]
+            """).first)
+        #expect(run.id == 2)
+        #expect(run.status == .timeout)
+        #expect(run.endedReason == "exceeded-max-duration")
+    }
+
+    @Test(arguments: [
+        #"[{"id": 1, "status": "running"}] x"#,
+        #"[{"id": 1, "status": "running"},]"#,
+        #"[{"id": 1 "status": "running"}]"#,
+        #"[{"id": 1, "status": "runn"#,
+        #"[{"id": 1, "status": "running", "x": tru}]"#,
+        #"[{"id": 1, "status": "bad \q escape"}]"#,
+        "[{\"id\": 1, \"status\": \"raw\ncontrol\"}]",
+    ])
+    func anySyntaxErrorFailsTheBody(body: String) {
+        #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(body.utf8)) }
+    }
+
+    @Test func numbersOfEveryShape() throws {
+        let decoded = try runs(#"[{"id": 7, "status": "completed", "duration": 75.4, "result_id": 12, "project_id": 3.5}]"#)
+        let run = try #require(decoded.first)
+        #expect(run.duration == "01:15")
+        #expect(run.resultID == 12)
+        #expect(run.projectID == nil)
+        #expect(run.anomalies == ["project_id (not an integer)"])
+    }
+}

@@ -111,3 +111,35 @@ import Testing
         return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 }
+
+/// The hand-written scanner against Foundation's parser, on the simulator's run objects
+/// (with nulls, loose types and extra fields): both must read the same values.
+@Suite struct DecoderAgreementTests {
+    @Test func theScannerReadsWhatFoundationReads() throws {
+        var rng = SplitMix64(seed: 12)
+        let statuses = ["pending", "running", "evaluating", "completed", "failed", "timeout", "cancelled", "transcribing"]
+        let objects: [JSONValue] = (1...400).map { id in
+            let status = statuses[Int(rng.next() % UInt64(statuses.count))]
+            let final = ["completed", "failed", "timeout", "cancelled"].contains(status)
+            return SimulatedRunJSON.render(id: id, status: status, success: final ? rng.unit() < 0.5 : nil, isFinal: final, oddities: rng.unit() < 0.5, rng: &rng)
+        }
+        let body = JSONValue.array(objects).encoded()
+        let decoded = try BulkResponseDecoder.decode(body)
+        let reference = try #require(try JSONSerialization.jsonObject(with: body) as? [[String: Any]])
+        #expect(decoded.count == reference.count)
+        for (item, object) in zip(decoded, reference) {
+            guard case .run(let run) = item else {
+                Issue.record("object \(object["id"] ?? "?") was not decoded")
+                continue
+            }
+            #expect(run.id == object["id"] as? Int)
+            #expect(run.status.rawValue == object["status"] as? String)
+            #expect(run.success == object["success"] as? Bool)
+            #expect(run.scenarioName == object["scenario_name"] as? String)
+            #expect(run.agentName == object["agent_name"] as? String)
+            #expect(run.endedReason == ((object["metadata"] as? [String: Any])?["ended_reason"] as? String).flatMap { $0.isEmpty ? nil : $0 })
+            #expect(run.errorMessage == (object["error_message"] as? String).flatMap { $0.isEmpty ? nil : $0 })
+            #expect(run.resultID == object["result_id"] as? Int)
+        }
+    }
+}
