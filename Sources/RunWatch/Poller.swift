@@ -181,9 +181,9 @@ public final class Poller: Service {
                 if batch.isEmpty { return .wait(until: state.schedule.nextDueDate()) }
                 // Spacing request starts keeps us inside the budget even at start-up
                 // with a full backlog, and after an outage ends.
-                // 5% margin: arrival jitter at the server (a new connection, a busy core) must
+                // 10% margin: arrival jitter at the server (a new connection, a busy core) must
                 // not make starts look closer there than the budget allows.
-                state.notBefore = at.addingTimeInterval(1.05 / settings.maxRequestsPerSecond)
+                state.notBefore = at.addingTimeInterval(1.1 / settings.maxRequestsPerSecond)
                 return .poll(batch)
             }
             switch step {

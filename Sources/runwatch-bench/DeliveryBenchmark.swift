@@ -34,18 +34,13 @@ struct DeliveryBenchmark {
         config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks.baseURL + "/hooks")]
         let logger = Logger(label: "bench")
         let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": sim.options.apiKey], logger: logger, systemd: .disabled)
-        let group = daemon.makeGroup(logger: logger, signals: [])
-        try await withThrowingTaskGroup(of: Void.self) { servers in
-            servers.addTask { try await api.run() }
-            servers.addTask { try await hooks.run() }
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(1...runs)), to: SpoolDirectory(root: config.spoolDir))
+        let spool = SpoolDirectory(root: config.spoolDir)
+        let runs = self.runs
+        try await InProcess.serving([api, hooks]) {
+            try await InProcess.running(daemon, logger: logger) {
+                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(1...runs)), to: spool)
                 _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(100)) { receiver.deliveries.count >= runs }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
             }
-            servers.cancelAll()
         }
         let served = sim.terminalServedDates()
         let deliveries = receiver.deliveries

@@ -62,21 +62,16 @@ struct LatencyBenchmark {
         config.spoolScanInterval = .milliseconds(100)
         let logger = Logger(label: "bench")
         let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": sim.options.apiKey], logger: logger, systemd: .disabled)
-        let group = daemon.makeGroup(logger: logger, signals: [])
         let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await server.run() }
-            try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
-                daemonTasks.addTask { try await group.run() }
-                try SpoolWriter.submit(SpoolSubmission(runIDs: ids), to: SpoolDirectory(root: config.spoolDir))
+        let spool = SpoolDirectory(root: config.spoolDir)
+        try await InProcess.serving([server]) {
+            try await InProcess.running(daemon, logger: logger) {
+                try SpoolWriter.submit(SpoolSubmission(runIDs: ids), to: spool)
                 _ = await waitUntil(timeout: .seconds(600), every: .milliseconds(250)) {
                     guard let summary = try? await daemon.store.summary() else { return false }
                     return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0
                 }
-                await group.triggerGracefulShutdown()
-                try await daemonTasks.waitForAll()
             }
-            tasks.cancelAll()
         }
         let latencies = sim.detectionLatencies()
         let counters = sim.counters

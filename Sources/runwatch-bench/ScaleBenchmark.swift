@@ -45,19 +45,14 @@ struct ScaleBenchmark {
         let logger = Logger(label: "bench")
         // Ingest happens here, before the clock starts: the sweep is what is measured.
         let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": "sim-api-key"], logger: logger, systemd: .disabled)
-        let group = daemon.makeGroup(logger: logger, signals: [])
         let cpuBefore = ResourceUsage.cpuSeconds()
         let started = ContinuousClock.now
-        var swept = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        let swept = try await InProcess.running(daemon, logger: logger) {
             _ = await waitUntil(timeout: .seconds(900), every: .milliseconds(50)) {
                 guard let summary = try? await daemon.store.summary() else { return false }
                 return summary.runsByStatus["submitted"] == nil
             }
-            swept = ContinuousClock.now
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            return ContinuousClock.now
         }
         let cpu = ResourceUsage.cpuSeconds() - cpuBefore
         let requests = try await SimulatorProcess.bulkRequests(baseURL: baseURL)

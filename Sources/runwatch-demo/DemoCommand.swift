@@ -60,29 +60,20 @@ struct DemoCommand: AsyncParsableCommand {
         print("runwatch demo: simulator at \(api.baseURL), receiver at \(hooks.baseURL), state in \(workDir)")
         let daemon = try await Daemon.prepare(
             configuration: config, environment: ["CEKURA_API_KEY": simOptions.apiKey], logger: logger, systemd: .disabled)
-        let group = daemon.makeGroup(logger: logger, signals: [])
-
-        let finished = try await withThrowingTaskGroup(of: Void.self) { tasks -> Bool in
-            tasks.addTask { try await api.run() }
-            tasks.addTask { try await hooks.run() }
-            tasks.addTask { try await group.run() }
-
-            // Two producers, as CI jobs would: a plain id list, and JSON with labels.
-            let half = ids.count / 2
-            let spool = SpoolDirectory(root: config.spoolDir)
-            try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[..<half])), to: spool)
-            try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[half...]), labels: ["suite": "nightly"]), to: spool)
-            print("submitted \(ids.count) run ids through the spool")
-
-            let done = await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
-                guard let summary = try? await daemon.store.summary() else { return false }
-                return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0 && summary.outboxPending == 0
+        let timeout = self.timeout
+        let finished = try await InProcess.serving([api, hooks]) {
+            try await InProcess.running(daemon, logger: logger) {
+                // Two producers, as CI jobs would: a plain id list, and JSON with labels.
+                let half = ids.count / 2
+                let spool = SpoolDirectory(root: config.spoolDir)
+                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[..<half])), to: spool)
+                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[half...]), labels: ["suite": "nightly"]), to: spool)
+                print("submitted \(ids.count) run ids through the spool")
+                return await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
+                    guard let summary = try? await daemon.store.summary() else { return false }
+                    return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0 && summary.outboxPending == 0
+                }
             }
-            await group.triggerGracefulShutdown()
-            // The group returns once every service has drained; then stop the servers.
-            try await tasks.next()
-            tasks.cancelAll()
-            return done
         }
         try await report(finished: finished, ids: ids, daemon: daemon, simulator: simulator, receiver: receiver)
     }

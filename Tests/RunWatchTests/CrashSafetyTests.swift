@@ -54,7 +54,7 @@ import Glibc
                     // Kill at a random instant: during ingest, a poll, or a delivery.
                     try await Task.sleep(for: .secondsDouble(0.1 + rng.unit() * 1.2))
                     daemon.kill(SIGKILL)
-                    #expect(daemon.waitForExit(timeout: 10))
+                    #expect(await daemon.waitForExit(timeout: 10))
                 }
                 // One last life, left to finish.
                 let daemon = try DaemonProcess(config: config, apiKey: options.apiKey)
@@ -65,7 +65,7 @@ import Glibc
                 }
                 #expect(settled)
                 daemon.kill(SIGTERM)
-                #expect(daemon.waitForExit(timeout: 30))
+                #expect(await daemon.waitForExit(timeout: 30))
                 #expect(daemon.exitStatus == 0)
                 servers.cancelAll()
             }
@@ -93,35 +93,3 @@ import Glibc
     }
 }
 
-/// The built `runwatch daemon` as a child process. Synchronous by design: `Process` is
-/// not Sendable, so it never crosses into async closures.
-final class DaemonProcess: @unchecked Sendable {
-    private let process = Process()
-
-    init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
-        process.arguments = ["daemon", "--config", config]
-        process.environment = ["CEKURA_API_KEY": apiKey, "PATH": "/usr/bin:/bin"].merging(extraEnvironment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var exitStatus: Int32 { process.terminationStatus }
-
-    func kill(_ signal: Int32) {
-        _ = Glibc.kill(process.processIdentifier, signal)
-    }
-
-    func waitForExit(timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        return !process.isRunning
-    }
-
-    deinit {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
-    }
-}

@@ -135,7 +135,12 @@ import Testing
         options.stageSeconds = 0.2...0.5
         options.faults.maxIDsPerRequest = 30
         try await withTemporaryDirectory { dir in
-            try await Harness.run(simulator: options, in: dir, configure: { config, _ in config.api.batchSize = 100 }) { h in
+            // One worker, so the halving sequence is exact (two workers may both send a
+            // batch of the old size before the first refusal halves it).
+            try await Harness.run(simulator: options, in: dir, configure: { config, _ in
+                config.api.batchSize = 100
+                config.api.maxConcurrentRequests = 1
+            }) { h in
                 h.simulator.addRandomRuns(1...100)
                 try h.submit(Array(1...100))
                 let settled = await waitUntil(timeout: .seconds(60)) { await h.settled(expecting: 100) }

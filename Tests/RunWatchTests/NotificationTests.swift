@@ -103,10 +103,13 @@ import Testing
             try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
                 config.notifiers = [webhook(hooks)]
             }) { h in
-                let delivered = await waitUntil(timeout: .seconds(30)) { h.receiver.deliveries.count == 5 }
+                // The receiver counts a delivery before the daemon records it: wait for both.
+                let delivered = await waitUntil(timeout: .seconds(30)) {
+                    let pending = (try? await h.daemon.store.summary())?.outboxPending
+                    return h.receiver.deliveries.count == 5 && pending == 0
+                }
                 #expect(delivered)
-                let summary = try await h.daemon.store.summary()
-                #expect(summary.outboxPending == 0)
+                #expect(h.receiver.deliveries.count == 5, "each once")
             }
         }
     }
@@ -127,7 +130,7 @@ import Testing
                     try delivery.body.write(to: URL(fileURLWithPath: base + ".body"))
                     let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].reduce(into: [String: String]()) { $0[$1] = delivery.header($1) }
                     try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: base + ".headers"))
-                    let (status, output) = try runPython("""
+                    let (status, output) = try await runPython("""
                         import json, sys
                         from standardwebhooks.webhooks import Webhook
                         body = open(sys.argv[1] + ".body", "rb").read()
@@ -140,7 +143,7 @@ import Testing
                 // And a tampered body must fail, or the check proves nothing.
                 let base = "\(dir)/d0"
                 try Data("{}".utf8).write(to: URL(fileURLWithPath: base + ".body"))
-                let (status, _) = try runPython("""
+                let (status, _) = try await runPython("""
                     import json, sys
                     from standardwebhooks.webhooks import Webhook
                     Webhook(sys.argv[2]).verify(open(sys.argv[1] + ".body", "rb").read(), json.load(open(sys.argv[1] + ".headers")))
@@ -238,8 +241,8 @@ import Testing
         }
     }
 
-    func runPython(_ script: String, arguments: [String]) throws -> (Int32, String) {
+    func runPython(_ script: String, arguments: [String]) async throws -> (Int32, String) {
         // The caller's PATH: python3 with the standardwebhooks package from scripts/setup.
-        try runProcess("/usr/bin/env", ["python3", "-c", script] + arguments, environment: nil)
+        try await runProcess("/usr/bin/env", ["python3", "-c", script] + arguments, environment: nil)
     }
 }

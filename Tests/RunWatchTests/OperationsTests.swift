@@ -71,7 +71,7 @@ import Glibc
                 let health = try await Self.get(url + "/healthz")
                 #expect(health.hasPrefix("ok: watching 1"))
                 daemon.kill(SIGTERM)
-                #expect(daemon.waitForExit(timeout: 30))
+                #expect(await daemon.waitForExit(timeout: 30))
                 servers.cancelAll()
             }
         }
@@ -104,21 +104,21 @@ import Glibc
             try await withThrowingTaskGroup(of: Void.self) { servers in
                 servers.addTask { try await api.run() }
                 servers.addTask { try await hooks.run() }
-                let healthy = try Self.runwatch(["doctor", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
+                let healthy = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
                 #expect(healthy.status == 0, "\(healthy.output)")
                 #expect(healthy.output.contains("PASS api: "))
                 #expect(healthy.output.contains("PASS notifier ops: slack endpoint reachable"))
                 #expect(healthy.output.contains("all checks passed"))
                 #expect(receiver.deliveries.filter { $0.method == "POST" }.isEmpty, "doctor only probes without --send")
 
-                let sent = try Self.runwatch(["doctor", "--send", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
+                let sent = try await Self.runwatch(["doctor", "--send", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
                 #expect(sent.status == 0)
                 #expect(sent.output.contains("PASS notifier ops: sample alert delivered (HTTP 200)"))
                 #expect(receiver.deliveries.filter { $0.method == "POST" }.count == 1)
 
                 try writeFile(dir + "/bad-key", "wrong")
                 let deadPort = try freePort()
-                let broken = try Self.runwatch(["doctor", "--config", try config(key: dir + "/bad-key", hook: "http://127.0.0.1:\(deadPort)/slack")])
+                let broken = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/bad-key", hook: "http://127.0.0.1:\(deadPort)/slack")])
                 #expect(broken.status == 1)
                 #expect(broken.output.contains("FAIL api: key rejected (HTTP 401: Invalid API key.)"))
                 #expect(broken.output.contains("FAIL notifier ops: endpoint not reachable"))
@@ -129,8 +129,8 @@ import Glibc
         }
     }
 
-    static func runwatch(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runProcess(builtProduct("runwatch"), arguments)
+    static func runwatch(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runProcess(builtProduct("runwatch"), arguments)
     }
 
     static func get(_ url: String) async throws -> String {

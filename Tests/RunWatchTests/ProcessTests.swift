@@ -26,24 +26,16 @@ import Glibc
                 """.write(toFile: config, atomically: true, encoding: .utf8)
             try await withThrowingTaskGroup(of: Void.self) { servers in
                 servers.addTask { try await api.run() }
-                try Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: simulator)
+                try await Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: simulator)
                 servers.cancelAll()
             }
         }
     }
 
-    /// Synchronous on purpose: `Process` is not Sendable, so it stays out of async closures.
-    static func driveDaemon(config: String, dir: String, socket: NotifySocket, simulator: CekuraSimulator) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
-        process.arguments = ["daemon", "--config", config]
-        process.environment = ["NOTIFY_SOCKET": socket.path, "CEKURA_API_KEY": simulator.options.apiKey, "PATH": "/usr/bin:/bin"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+    static func driveDaemon(config: String, dir: String, socket: NotifySocket, simulator: CekuraSimulator) async throws {
+        let process = try DaemonProcess(config: config, apiKey: simulator.options.apiKey, extraEnvironment: ["NOTIFY_SOCKET": socket.path])
 
-        let ready = socket.receive(until: { $0.contains("READY=1") }, timeout: 30)
+        let ready = await socket.receive(until: { $0.contains("READY=1") }, timeout: 30)
         #expect(ready.contains { $0.contains("READY=1") })
         #expect(ready.contains { $0.contains("STATUS=watching 0") }, "STATUS= is sent with READY=1")
         #expect(FileManager.default.fileExists(atPath: dir + "/spool/new"), "spool folders are created")
@@ -51,46 +43,45 @@ import Glibc
         // A run submitted while running changes the status line.
         simulator.addRandomRuns([77])
         try SpoolWriter.submit(.init(runIDs: [77]), to: SpoolDirectory(root: dir + "/spool"))
-        let watching = socket.receive(until: { $0.contains("STATUS=watching 1") }, timeout: 30)
+        let watching = await socket.receive(until: { $0.contains("STATUS=watching 1") }, timeout: 30)
         #expect(watching.contains { $0.contains("STATUS=watching 1") })
 
         // `systemctl reload` sends SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1.
-        kill(process.processIdentifier, SIGHUP)
-        let reloaded = socket.receive(until: { $0.hasPrefix("READY=1") }, timeout: 30)
+        process.kill(SIGHUP)
+        let reloaded = await socket.receive(until: { $0.hasPrefix("READY=1") }, timeout: 30)
         #expect(reloaded.contains { $0.contains("RELOADING=1") && $0.contains("MONOTONIC_USEC=") })
         #expect(reloaded.contains { $0.hasPrefix("READY=1") })
         // A broken file on reload keeps the old configuration running, and says why.
         let good = try String(contentsOfFile: config, encoding: .utf8)
         try "api:\n  batch_size: nope\n".write(toFile: config, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
-        let refused = socket.receive(until: { $0.contains("reload failed") }, timeout: 30)
+        process.kill(SIGHUP)
+        let refused = await socket.receive(until: { $0.contains("reload failed") }, timeout: 30)
         #expect(refused.contains { $0.contains("READY=1") && $0.contains("reload failed, previous configuration kept") && $0.contains("api.batch_size") })
         try good.write(toFile: config, atomically: true, encoding: .utf8)
         simulator.addRandomRuns([78])
         try SpoolWriter.submit(.init(runIDs: [78]), to: SpoolDirectory(root: dir + "/spool"))
-        let afterHangup = socket.receive(until: { $0.contains("STATUS=watching 2") }, timeout: 30)
+        let afterHangup = await socket.receive(until: { $0.contains("STATUS=watching 2") }, timeout: 30)
         #expect(afterHangup.contains { $0.contains("STATUS=watching 2") }, "still working after SIGHUP")
         #expect(process.isRunning)
 
-        process.terminate()  // SIGTERM
-        let stopping = socket.receive(until: { $0.contains("STOPPING=1") }, timeout: 30)
+        process.kill(SIGTERM)
+        let stopping = await socket.receive(until: { $0.contains("STOPPING=1") }, timeout: 30)
         #expect(stopping.contains { $0.contains("STOPPING=1") })
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        #expect(!process.isRunning, "the daemon exits after SIGTERM")
-        guard !process.isRunning else { return }
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        let exited = await process.waitForExit(timeout: 30)
+        #expect(exited, "the daemon exits after SIGTERM")
+        guard exited else { return }
+        #expect(process.exitedNormally)
+        #expect(process.exitStatus == 0)
     }
 
     @Test func aBadConfigStopsTheDaemonWithTheKeyNamed() async throws {
         try await withTemporaryDirectory { dir in
             let config = dir + "/bad.yaml"
             try "api:\n  batch_size: lots\n  colour: red\nwatch:\n  deadline: 1s\n".write(toFile: config, atomically: true, encoding: .utf8)
-            let (status, output) = try run(["daemon", "--config", config])
+            let (status, output) = try await run(["daemon", "--config", config])
             #expect(status == 78)
             #expect(output.contains("api.batch_size"))
-            let (checkStatus, checkOutput) = try run(["check-config", "--config", config])
+            let (checkStatus, checkOutput) = try await run(["check-config", "--config", config])
             #expect(checkStatus == 78)
             #expect(checkOutput.contains("config \(config): api.batch_size: expected an integer"))
             #expect(checkOutput.contains("config \(config): api.colour: unknown key"), "every bad key is named, not just the first")
@@ -101,7 +92,7 @@ import Glibc
         try await withTemporaryDirectory { dir in
             let config = dir + "/ok.yaml"
             try "spool_dir: \(dir)/spool\nstate_dir: \(dir)/state\n".write(toFile: config, atomically: true, encoding: .utf8)
-            let (status, output) = try run(["daemon", "--config", config])
+            let (status, output) = try await run(["daemon", "--config", config])
             #expect(status == 69)
             #expect(output.contains("no Cekura API key"))
         }
@@ -109,12 +100,12 @@ import Glibc
 
     @Test func submitWritesOneSpoolFileAtomicallyAndStatusCountsIt() async throws {
         try await withTemporaryDirectory { dir in
-            let (missingStatus, missingOutput) = try run(["submit", "--spool-dir", dir + "/nowhere", "5"])
+            let (missingStatus, missingOutput) = try await run(["submit", "--spool-dir", dir + "/nowhere", "5"])
             #expect(missingStatus == 73)
             #expect(missingOutput.contains("spool folder '\(dir)/nowhere/tmp' does not exist"))
 
             try SpoolDirectory(root: dir).prepare()
-            let (status, output) = try run(["submit", "--spool-dir", dir, "--label", "suite=nightly", "5", "6", "7"])
+            let (status, output) = try await run(["submit", "--spool-dir", dir, "--label", "suite=nightly", "5", "6", "7"])
             #expect(status == 0, "\(output)")
             let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/new")
             #expect(files.count == 1)
@@ -123,34 +114,34 @@ import Glibc
             #expect(submission.labels == ["suite": "nightly"])
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty)
 
-            let (badStatus, badOutput) = try run(["submit", "--spool-dir", dir, "5", "abc"])
+            let (badStatus, badOutput) = try await run(["submit", "--spool-dir", dir, "5", "abc"])
             #expect(badStatus == 65)
             #expect(badOutput.contains("'abc' is not a run id"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").count == 1, "nothing submitted on a bad id")
 
-            let (stdinStatus, _) = try run(["submit", "--spool-dir", dir], stdin: "8\n9, 10 # comment\n")
+            let (stdinStatus, _) = try await run(["submit", "--spool-dir", dir], stdin: "8\n9, 10 # comment\n")
             #expect(stdinStatus == 0)
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").count == 2)
 
             // `runwatch status` reads the store the daemon writes.
             let store = try SQLiteRunStore.open(directory: dir + "/state")
             _ = try await store.ingest(.init(runIDs: [5, 6, 7]), at: Date())
-            let (statusCode, statusOutput) = try run(["status", "--state-dir", dir + "/state"])
+            let (statusCode, statusOutput) = try await run(["status", "--state-dir", dir + "/state"])
             #expect(statusCode == 0)
             #expect(statusOutput.contains("runs: 3 total, 3 active"))
             #expect(statusOutput.contains("submitted"))
             #expect(statusOutput.contains("API: not contacted yet"))
 
-            let (forgetCode, forgetOutput) = try run(["forget", "--state-dir", dir + "/state", "7", "99"])
+            let (forgetCode, forgetOutput) = try await run(["forget", "--state-dir", dir + "/state", "7", "99"])
             #expect(forgetCode == 0)
             #expect(forgetOutput.contains("forgot 1 run(s); not in the store: 99"))
-            let (_, after) = try run(["status", "--state-dir", dir + "/state"])
+            let (_, after) = try await run(["status", "--state-dir", dir + "/state"])
             #expect(after.contains("runs: 2 total, 2 active"))
         }
     }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> (Int32, String) {
-        try runProcess(builtProduct("runwatch"), arguments, stdin: stdin)
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> (Int32, String) {
+        try await runProcess(builtProduct("runwatch"), arguments, stdin: stdin)
     }
 }
 
@@ -182,16 +173,18 @@ final class NotifySocket: @unchecked Sendable {
         guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
     }
 
-    /// Collects datagrams until one satisfies `done` or `timeout` seconds pass.
-    func receive(until done: (String) -> Bool, timeout: Double) -> [String] {
+    /// Collects datagrams until one satisfies `done` or `timeout` seconds pass. Reads
+    /// without blocking and waits with `Task.sleep`, so no thread is held.
+    func receive(until done: (String) -> Bool, timeout: Double) async -> [String] {
         var messages: [String] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { continue }
+            let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard count > 0 else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
             let message = String(decoding: buffer[0..<count], as: UTF8.self)
             messages.append(message)
             if done(message) { break }

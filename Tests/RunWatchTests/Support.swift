@@ -4,6 +4,11 @@ import RunWatch
 import RunWatchCore
 import RunWatchTesting
 import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A fresh temporary folder per test, removed afterwards.
 func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
@@ -73,41 +78,104 @@ struct Harness {
         let logger = testLogger()
         let daemon = try await Daemon.prepare(
             configuration: config, environment: ["CEKURA_API_KEY": apiKey ?? options.apiKey], logger: logger, systemd: .disabled)
-        let group = daemon.makeGroup(logger: logger, signals: [])
         let harness = Harness(
             simulator: simulator, receiver: receiver, apiURL: api.baseURL, hooksURL: hooks.baseURL,
             configuration: config, daemon: daemon)
-        try await withThrowingTaskGroup(of: Void.self) { servers in
-            servers.addTask { try await api.run() }
-            servers.addTask { try await hooks.run() }
-            try await withThrowingTaskGroup(of: Void.self) { daemonTasks in
-                daemonTasks.addTask { try await group.run() }
-                try await body(harness)
-                await group.triggerGracefulShutdown()
-                try await daemonTasks.waitForAll()
-            }
-            servers.cancelAll()
+        try await InProcess.serving([api, hooks]) {
+            try await InProcess.running(daemon, logger: logger) { try await body(harness) }
         }
     }
 }
 
 /// Runs a program to completion: its exit status and its stdout and stderr together.
-func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = ["PATH": "/usr/bin:/bin"]) throws -> (status: Int32, output: String) {
+/// Waits without blocking a thread (the in-process servers the program may call need the
+/// few threads Swift concurrency has), and through files, not pipes, so a chatty program
+/// cannot fill a pipe and stall.
+func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = ["PATH": "/usr/bin:/bin"]) async throws -> (status: Int32, output: String) {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: scratch + ".out"); try? FileManager.default.removeItem(atPath: scratch + ".in") }
+    try Data().write(to: URL(fileURLWithPath: scratch + ".out"))
+    try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: scratch + ".in"))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
-    let output = Pipe()
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + ".out"))
     process.standardOutput = output
     process.standardError = output
-    let input = Pipe()
-    process.standardInput = input
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch + ".in"))
+    let exited = ExitSignal()
+    process.terminationHandler = { _ in exited.fire() }
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    await exited.wait()
+    try output.close()
+    let data = try Data(contentsOf: URL(fileURLWithPath: scratch + ".out"))
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A one-shot signal from a callback (a process's termination) to an async waiter.
+final class ExitSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func fire() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.fired = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.fired { return true }
+                state.waiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// The built `runwatch daemon` as a child process.
+final class DaemonProcess: @unchecked Sendable {
+    private let process = Process()
+    private let exited = ExitSignal()
+
+    init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
+        process.arguments = ["daemon", "--config", config]
+        process.environment = ["CEKURA_API_KEY": apiKey, "PATH": "/usr/bin:/bin"].merging(extraEnvironment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { [exited] _ in exited.fire() }
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    var exitStatus: Int32 { process.terminationStatus }
+    var exitedNormally: Bool { process.terminationReason == .exit }
+
+    func kill(_ signal: Int32) {
+        _ = Glibc.kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end, at most `timeout` seconds, without blocking a thread.
+    func waitForExit(timeout: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.exited.wait(); return true }
+            group.addTask { try? await Task.sleep(for: .secondsDouble(timeout)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first || !self.process.isRunning
+        }
+    }
+
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
 }
 
 func writeFile(_ path: String, _ content: String) throws {
