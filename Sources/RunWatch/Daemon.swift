@@ -98,6 +98,13 @@ public final class Daemon: Sendable {
             logger: logger, now: now, random: random,
             onEnqueued: { delivery.ring() })
 
+        // Alerts for notifiers no longer configured wait in the outbox; say so.
+        let configured = Set(configuration.notifiers.map(\.name))
+        for (name, count) in (try? await store.pendingByNotifier()) ?? [:] where !configured.contains(name) {
+            logger.warning("alerts wait for a notifier that is no longer configured; add it back to send them", metadata: [
+                "notifier": "\(name)", "pending": "\(count)",
+            ])
+        }
         try await poller.load()
         let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: now)
         poller.watch(try await ingester.scanOnce())

@@ -44,7 +44,7 @@ public final class DeliveryService: Service {
                     await withGracefulShutdownHandler {
                         await changed.wait(timeout: .seconds(3600))
                     } onGracefulShutdown: {
-                        self.changed.ring()
+                        self.changed.close()
                     }
                 }
                 if !Task.isShuttingDownGracefully { group.cancelAll() }

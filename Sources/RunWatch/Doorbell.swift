@@ -7,6 +7,8 @@ import Synchronization
 public final class Doorbell: Sendable {
     private struct State {
         var rung = false
+        /// Closed for good (shutdown): every wait returns at once, for every waiter.
+        var closed = false
         var nextID = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
@@ -27,8 +29,20 @@ public final class Doorbell: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Wakes every waiter now and every later one at once: for shutdown, where a ring
+    /// remembered for one waiter would leave the others asleep.
+    public func close() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.closed = true
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     /// Returns when rung, when `timeout` has passed, or when the task is cancelled.
     public func wait(timeout: Duration) async {
+        if state.withLock({ $0.closed }) { return }
         guard timeout > .zero else {
             state.withLock { $0.rung = false }
             return
@@ -49,10 +63,13 @@ public final class Doorbell: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.rung || Task.isCancelled {
+                    if state.closed { return true }
+                    if state.rung {
                         state.rung = false
                         return true
                     }
+                    // A timed-out wait must not eat a ring meant for another waiter.
+                    if Task.isCancelled { return true }
                     state.waiters[id] = continuation
                     return false
                 }

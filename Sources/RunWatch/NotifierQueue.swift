@@ -117,6 +117,11 @@ public final class NotifierQueue: Sendable {
                     continue
                 }
                 batch = due.filter { $0.alert != nil && $0.createdAt <= windowEnd }
+                // Only alerts that decode can be in a digest (it marks all it covers as
+                // delivered); if any does not, send the first one alone, as stored.
+                if batch.contains(where: { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } == nil }) {
+                    batch = [first]
+                }
             }
             let pause = endpoint.pace - (ContinuousClock.now - lastSend)
             if pause > .zero { try? await Task.sleep(for: pause) }
@@ -137,7 +142,7 @@ public final class NotifierQueue: Sendable {
         await withGracefulShutdownHandler {
             await doorbell.wait(timeout: .secondsDouble(seconds))
         } onGracefulShutdown: {
-            self.doorbell.ring()
+            self.doorbell.close()
         }
     }
 
@@ -177,7 +182,9 @@ public final class NotifierQueue: Sendable {
                         logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
                         continue
                     }
-                    let wait = after ?? backoff.delay(attempt: attempts, unitRandom: random())
+                    // Retry-After is a floor, never a reason to retry faster than backoff:
+                    // `Retry-After: 0` on every answer must not become a tight loop.
+                    let wait = max(after ?? .zero, backoff.delay(attempt: attempts, unitRandom: random()), .seconds(1))
                     count("retry", 1)
                     try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
                 }

@@ -208,7 +208,7 @@ public final class Poller: Service {
         await withGracefulShutdownHandler {
             await doorbell.wait(timeout: .secondsDouble(seconds))
         } onGracefulShutdown: {
-            self.doorbell.ring()
+            self.doorbell.close()
         }
     }
 
@@ -333,8 +333,12 @@ public final class Poller: Service {
                 take(snapshot.id, run2, update)
                 noteOddities(snapshot)
             case .malformed(let id, let reason):
-                // Present but unreadable: not a miss; it is asked for again next time.
-                if let id { present.insert(id) }
+                // Present but unreadable: not a miss; it is asked for again next time,
+                // until its deadline (an object that stays unreadable must still end).
+                if let id, asked.contains(id), present.insert(id).inserted, let run = previous[id],
+                   let (run2, update) = RunTracker.expireIfDue(run: run, id: id, at: at, policy: policy) {
+                    take(id, run2, update)
+                }
                 malformed.increment()
                 logger.warning("skipped a malformed run object", metadata: ["run_id": "\(id.map(String.init) ?? "unknown")", "reason": "\(reason)"])
             }

@@ -36,7 +36,17 @@ public struct SpoolIngester: Sendable {
         var watched: [RunID] = []
         for name in names {
             try Task.checkCancellation()
-            watched += try await ingest(name: name)
+            do {
+                watched += try await ingest(name: name)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // The store refused (busy, disk full): this file stays in new/ for the
+                // next scan, and the ids already committed from earlier files still go
+                // to the poller.
+                logger.error("spool ingest failed; the file stays for the next scan", metadata: ["file": "\(name)", "error": "\(error)"])
+                break
+            }
         }
         return watched
     }

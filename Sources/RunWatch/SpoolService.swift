@@ -49,7 +49,7 @@ public struct SpoolService: Service {
             await withGracefulShutdownHandler {
                 await doorbell.wait(timeout: interval)
             } onGracefulShutdown: {
-                doorbell.ring()
+                doorbell.close()
             }
         }
     }

@@ -32,7 +32,12 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
+    /// Saturates instead of trapping: values beyond ±292 years become the extreme.
     public static func secondsDouble(_ value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        let nanoseconds = (value * 1e9).rounded()
+        guard nanoseconds.isFinite, abs(nanoseconds) < 9.2e18 else {
+            return .nanoseconds(nanoseconds < 0 ? Int64.min : Int64.max)
+        }
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

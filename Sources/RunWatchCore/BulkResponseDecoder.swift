@@ -62,6 +62,9 @@ struct JSONScanner {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Nesting depth: bounded, so a body of a million '[' cannot exhaust the stack.
+    private var depth = 0
+    static let maxDepth = 512
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -178,7 +181,7 @@ struct JSONScanner {
         var duration: String?
         switch fields["duration"] {
         case .string(let text)?: duration = text.isEmpty ? nil : text
-        case .number(let seconds, _)?:
+        case .number(let seconds, _)? where seconds.isFinite && seconds >= 0 && seconds < 1e9:
             let whole = Int(seconds.rounded())
             duration = String(format: "%02d:%02d", whole / 60, whole % 60)
         case .null?, nil: duration = nil
@@ -213,6 +216,9 @@ struct JSONScanner {
     /// value; `member` must consume the value.
     mutating func object(_ member: (inout JSONScanner, String) throws(Failure) -> Void) throws(Failure) {
         try expect(UInt8(ascii: "{"))
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw .syntax("nested deeper than \(Self.maxDepth) levels") }
         skipSpace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -255,6 +261,9 @@ struct JSONScanner {
             try object { (scanner: inout JSONScanner, _: String) throws(Failure) in try scanner.skipValue() }
         case UInt8(ascii: "["):
             index += 1
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw .syntax("nested deeper than \(Self.maxDepth) levels") }
             skipSpace()
             if peek() == UInt8(ascii: "]") {
                 index += 1

@@ -6,15 +6,16 @@ public enum RetryAfter {
     /// means "now" (zero). Returns nil for a value that is neither form.
     public static func parse(_ value: String, now: Date, cap: Duration) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        let wait: Duration
-        if let seconds = Double(trimmed), seconds.isFinite {
-            wait = .secondsDouble(max(0, seconds))
+        let seconds: Double
+        if let value = Double(trimmed), value.isFinite {
+            seconds = value
         } else if let date = httpDate(trimmed) {
-            wait = .secondsDouble(max(0, date.timeIntervalSince(now)))
+            seconds = date.timeIntervalSince(now)
         } else {
             return nil
         }
-        return min(wait, cap)
+        // Capped as a number first: a huge value must not overflow the conversion.
+        return .secondsDouble(min(max(0, seconds), cap.secondsDouble))
     }
 
     /// IMF-fixdate, plus the obsolete RFC 850 and asctime forms recipients must accept.

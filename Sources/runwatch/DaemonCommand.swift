@@ -12,6 +12,9 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
+        // Until the reload listener traps SIGHUP, a `systemctl reload` right after start
+        // must not kill the process (SIGHUP's default action).
+        signal(SIGHUP, SIG_IGN)
         let config = try loadConfiguration(options.config)
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         // Structured fields in the journal under systemd; plain lines on a terminal.

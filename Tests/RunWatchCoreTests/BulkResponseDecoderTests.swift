@@ -157,3 +157,32 @@ import Testing
         #expect(run.anomalies == ["project_id (not an integer)"])
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func hugeDurationsAreNotedNotFatal() throws {
+        for value in ["1e19", "1e400", "-5"] {
+            let decoded = try BulkResponseDecoder.decode(Data(#"[{"id": 1, "status": "completed", "duration": \#(value)}]"#.utf8))
+            guard case .run(let run) = decoded.first else {
+                Issue.record("run not decoded for duration \(value)")
+                continue
+            }
+            #expect(run.duration == nil)
+            #expect(run.anomalies == ["duration (not a string or number)"])
+        }
+    }
+
+    @Test func deepNestingIsRefusedNotAStackOverflow() {
+        let deep = "[{\"id\": 1, \"status\": \"running\", \"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"
+        #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(deep.utf8)) }
+        let fine = "[{\"id\": 1, \"status\": \"running\", \"x\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}]"
+        #expect(throws: Never.self) { try BulkResponseDecoder.decode(Data(fine.utf8)) }
+    }
+
+    @Test func hugeRetryAfterValuesAreCappedNotFatal() {
+        let now = Date(timeIntervalSince1970: 1_784_000_000)
+        #expect(RetryAfter.parse("10000000000", now: now, cap: .seconds(900)) == .seconds(900))
+        #expect(RetryAfter.parse("1e300", now: now, cap: .seconds(900)) == .seconds(900))
+        #expect(RetryAfter.parse("Fri, 01 Jan 2400 00:00:00 GMT", now: now, cap: .seconds(900)) == .seconds(900))
+        #expect(Duration.secondsDouble(1e300) == .nanoseconds(Int64.max))
+    }
+}

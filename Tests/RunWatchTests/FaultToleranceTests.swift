@@ -187,6 +187,20 @@ import Testing
         }
     }
 
+    @Test func aRunWhoseObjectIsAlwaysUnreadableStillEndsAtItsDeadline() async throws {
+        var options = CekuraSimulator.Options()
+        options.faults.malformedRunRate = 1
+        try await withTemporaryDirectory { dir in
+            try await Harness.run(simulator: options, in: dir, configure: { config, _ in config.watch.deadline = .seconds(1) }) { h in
+                h.simulator.addRandomRuns([5])
+                try h.submit([5])
+                let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 5)?.status == "expired")
+            }
+        }
+    }
+
     @Test func completedWithNullSuccessIsPolledThroughTheGrace() async throws {
         try await withTemporaryDirectory { dir in
             try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in

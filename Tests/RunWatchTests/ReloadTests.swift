@@ -73,3 +73,25 @@ import Testing
         #expect(!JournalLogHandler.isJournalConnected(environment: ["JOURNAL_STREAM": "1:2"]))
     }
 }
+
+@Suite struct DoorbellTests {
+    @Test func closingWakesEveryWaiterNowAndLater() async {
+        let bell = Doorbell()
+        let started = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 { group.addTask { await bell.wait(timeout: .seconds(60)) } }
+            try? await Task.sleep(for: .milliseconds(50))
+            bell.close()
+        }
+        await bell.wait(timeout: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(10), "waiters slept through close()")
+    }
+
+    @Test func aRingWithNobodyWaitingIsKeptForTheNextWaiter() async {
+        let bell = Doorbell()
+        bell.ring()
+        let started = ContinuousClock.now
+        await bell.wait(timeout: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
