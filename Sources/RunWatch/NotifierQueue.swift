@@ -173,6 +173,10 @@ public final class NotifierQueue: Sendable {
                     ])
                 }
             case .retry(let reason, let after):
+                // One wait for the whole batch, so a digest that failed is retried as one
+                // digest, not split into messages with different backoffs.
+                let attempt = (batch.map(\.attempts).max() ?? 0) + 1
+                let wait = max(after ?? .zero, backoff.delay(attempt: attempt, unitRandom: random()), .seconds(1))
                 for message in batch {
                     let attempts = message.attempts + 1
                     if at.timeIntervalSince(message.createdAt) > endpoint.maxAge.secondsDouble {
@@ -182,12 +186,11 @@ public final class NotifierQueue: Sendable {
                         logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
                         continue
                     }
-                    // Retry-After is a floor, never a reason to retry faster than backoff:
-                    // `Retry-After: 0` on every answer must not become a tight loop.
-                    let wait = max(after ?? .zero, backoff.delay(attempt: attempts, unitRandom: random()), .seconds(1))
                     count("retry", 1)
                     try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
                 }
+                // Retry-After is a floor, never a reason to retry faster than backoff:
+                // `Retry-After: 0` on every answer must not become a tight loop.
                 logger.warning("notification not accepted; will retry", metadata: [
                     "run_id": "\(runs)", "error": "\(reason)", "retry_after": "\(after.map { "\($0)" } ?? "backoff")",
                 ])

@@ -15,13 +15,14 @@ public final class StatusBoard: Sendable {
     public var current: StatusLine { line.withLock { $0.current } }
 
     public func update(_ change: (inout StatusLine) -> Void) {
-        let toSend = line.withLock { state -> String? in
+        line.withLock { state in
             change(&state.current)
             let rendered = state.current.rendered
-            guard rendered != state.sent else { return nil }
+            guard rendered != state.sent else { return }
             state.sent = rendered
-            return rendered
+            // Sent under the lock (one datagram, no blocking): updates reach systemd in
+            // the order they happened.
+            systemd.notify("STATUS=\(rendered)")
         }
-        if let toSend { systemd.notify("STATUS=\(toSend)") }
     }
 }
