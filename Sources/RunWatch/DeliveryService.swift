@@ -41,11 +41,7 @@ public final class DeliveryService: Service {
                 }
                 // Until a reload brings other notifiers, or shutdown.
                 while !Task.isShuttingDownGracefully, !Task.isCancelled, endpoints.withLock({ $0.generation }) == generation {
-                    await withGracefulShutdownHandler {
-                        await changed.wait(timeout: .seconds(3600))
-                    } onGracefulShutdown: {
-                        self.changed.close()
-                    }
+                    await changed.waitUnlessShuttingDown(timeout: .seconds(3600))
                 }
                 if !Task.isShuttingDownGracefully { group.cancelAll() }
                 await group.waitForAll()

@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import Synchronization
 
 /// Wakes waiting loops early: rung when there is new work (new runs, new outbox messages,
@@ -38,6 +39,16 @@ public final class Doorbell: Sendable {
             return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Like `wait(timeout:)`, and closes the bell when graceful shutdown begins, so a
+    /// loop asleep here wakes at once to see it (the loops' usual way to sleep).
+    public func waitUnlessShuttingDown(timeout: Duration) async {
+        await withGracefulShutdownHandler {
+            await wait(timeout: timeout)
+        } onGracefulShutdown: {
+            self.close()
+        }
     }
 
     /// Returns when rung, when `timeout` has passed, or when the task is cancelled.

@@ -139,11 +139,7 @@ public final class NotifierQueue: Sendable {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .secondsDouble(seconds)) }
             return
         }
-        await withGracefulShutdownHandler {
-            await doorbell.wait(timeout: .secondsDouble(seconds))
-        } onGracefulShutdown: {
-            self.doorbell.close()
-        }
+        await doorbell.waitUnlessShuttingDown(timeout: .secondsDouble(seconds))
     }
 
     /// Sends one message, or several as one digest, and records the result for each.

@@ -205,11 +205,7 @@ public final class Poller: Service {
     }
 
     private func sleep(seconds: Double) async {
-        await withGracefulShutdownHandler {
-            await doorbell.wait(timeout: .secondsDouble(seconds))
-        } onGracefulShutdown: {
-            self.doorbell.close()
-        }
+        await doorbell.waitUnlessShuttingDown(timeout: .secondsDouble(seconds))
     }
 
     // MARK: Answers

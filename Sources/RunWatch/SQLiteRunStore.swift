@@ -287,7 +287,7 @@ public final class SQLiteRunStore: RunStore {
     public func noteNotifier(_ name: String, disabled reason: String?, at date: Date) async throws {
         try await pool.write { db in
             if let reason {
-                try db.execute(sql: "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", arguments: ["notifier_disabled:\(name)", reason, date.timeIntervalSince1970])
+                try Self.setState(db, "notifier_disabled:\(name)", reason, at: date)
             } else {
                 try db.execute(sql: "DELETE FROM daemon_state WHERE key = ?", arguments: ["notifier_disabled:\(name)"])
             }
@@ -296,12 +296,16 @@ public final class SQLiteRunStore: RunStore {
 
     public func noteAPIState(_ state: String, error: String?, at date: Date) async throws {
         try await pool.write { db in
-            let upsert = "INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
-            try db.execute(sql: upsert, arguments: ["api_state", state, date.timeIntervalSince1970])
-            if let error {
-                try db.execute(sql: upsert, arguments: ["last_api_error", error, date.timeIntervalSince1970])
-            }
+            try Self.setState(db, "api_state", state, at: date)
+            if let error { try Self.setState(db, "last_api_error", error, at: date) }
         }
+    }
+
+    private static func setState(_ db: Database, _ key: String, _ value: String, at date: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """, arguments: [key, value, date.timeIntervalSince1970])
     }
 
     // MARK: Outbox
@@ -315,6 +319,13 @@ public final class SQLiteRunStore: RunStore {
                 """, arguments: [notifier, now.timeIntervalSince1970, limit]
             ).map(Self.message)
         }
+    }
+
+    private static func transition(_ row: Row) -> Transition {
+        let from: String? = row["from_status"]
+        return Transition(
+            runID: row["run_id"], from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
+            at: Date(timeIntervalSince1970: row["at"]))
     }
 
     private static func message(_ row: Row) -> OutboxMessage {
@@ -358,11 +369,8 @@ public final class SQLiteRunStore: RunStore {
             var result: [RunID: [Transition]] = [:]
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id IN (\(ids.map(String.init).joined(separator: ","))) ORDER BY id")
             for row in rows {
-                let from: String? = row["from_status"]
-                let id: RunID = row["run_id"]
-                result[id, default: []].append(Transition(
-                    runID: id, from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
-                    at: Date(timeIntervalSince1970: row["at"])))
+                let change = Self.transition(row)
+                result[change.runID, default: []].append(change)
             }
             return result
         }
@@ -378,11 +386,7 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func markDelivered(_ messageID: Int64, at date: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE id = ?
-                """, arguments: [date.timeIntervalSince1970, messageID])
-        }
+        try await markDelivered([messageID], at: date)
     }
 
     public func markAttemptFailed(_ messageID: Int64, attempts: Int, nextAttemptAt: Date, error: String) async throws {
@@ -437,12 +441,7 @@ public final class SQLiteRunStore: RunStore {
     public func history(of id: RunID) async throws -> RunHistory? {
         try await pool.read { db in
             guard let run = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
-            let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
-                let from: String? = row["from_status"]
-                return Transition(
-                    runID: id, from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
-                    at: Date(timeIntervalSince1970: row["at"]))
-            }
+            let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map(Self.transition)
             let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
                 RunHistory.Delivery(notifier: row["notifier"], event: row["event"], attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
             }

@@ -46,11 +46,7 @@ public struct SpoolService: Service {
                 // The store refused the insert; the files stay in new/ for the next scan.
                 logger.error("spool ingest failed; will retry", metadata: ["error": "\(error)"])
             }
-            await withGracefulShutdownHandler {
-                await doorbell.wait(timeout: interval)
-            } onGracefulShutdown: {
-                doorbell.close()
-            }
+            await doorbell.waitUnlessShuttingDown(timeout: interval)
         }
     }
 }

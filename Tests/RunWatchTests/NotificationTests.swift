@@ -9,6 +9,12 @@ import Testing
 @Suite struct NotificationTests {
     static let failing = RunScript(stages: [.init("running", seconds: 0.2), .init("failed", seconds: 0)], success: false)
 
+    /// Runs the simulator fails after 0.2 s, submitted through the spool.
+    static func submitFailing(_ h: Harness, _ ids: [RunID], labels: [String: String] = [:]) throws {
+        for id in ids { h.simulator.addRun(id, script: failing) }
+        try h.submit(ids, labels: labels)
+    }
+
     func webhook(_ hooks: String, path: String = "/hooks", secret: String? = nil) -> Configuration.Notifier {
         .init(name: "ci", kind: .webhook, url: hooks + path, secretFile: secret)
     }
@@ -21,8 +27,7 @@ import Testing
                 var down = WebhookReceiver.Behaviour()
                 down.down = true
                 h.receiver.setBehaviour(down)
-                for id in 1...10 { h.simulator.addRun(id, script: Self.failing) }
-                try h.submit(Array(1...10))
+                try Self.submitFailing(h, Array(1...10))
                 let tried = await waitUntil(timeout: .seconds(15)) { h.receiver.attempts >= 10 }
                 #expect(tried)
                 h.receiver.setBehaviour(WebhookReceiver.Behaviour())
@@ -43,8 +48,7 @@ import Testing
                 var flaky = WebhookReceiver.Behaviour()
                 flaky.failureRate = 0.3
                 h.receiver.setBehaviour(flaky)
-                for id in 1...40 { h.simulator.addRun(id, script: Self.failing) }
-                try h.submit(Array(1...40))
+                try Self.submitFailing(h, Array(1...40))
                 let settled = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 40) }
                 #expect(settled)
                 #expect(h.receiver.refused > 0, "the fault should have fired")
@@ -68,8 +72,7 @@ import Testing
                 var limited = WebhookReceiver.Behaviour()
                 limited.rateLimitRetryAfter = 2
                 h.receiver.setBehaviour(limited)
-                h.simulator.addRun(1, script: Self.failing)
-                try h.submit([1])
+                try Self.submitFailing(h, [1])
                 let refused = await waitUntil(timeout: .seconds(10)) { h.receiver.attempts >= 1 }
                 #expect(refused)
                 h.receiver.setBehaviour(WebhookReceiver.Behaviour())
@@ -92,8 +95,7 @@ import Testing
                 var down = WebhookReceiver.Behaviour()
                 down.down = true
                 h.receiver.setBehaviour(down)
-                for id in 1...5 { h.simulator.addRun(id, script: Self.failing) }
-                try h.submit(Array(1...5))
+                try Self.submitFailing(h, Array(1...5))
                 let queued = await waitUntil(timeout: .seconds(15)) {
                     (try? await h.daemon.store.summary())?.outboxPending == 5 && h.daemon.poller.watchedCount == 0
                 }
@@ -121,8 +123,7 @@ import Testing
             try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
                 config.notifiers = [webhook(hooks, secret: dir + "/secret")]
             }) { h in
-                for id in 1...3 { h.simulator.addRun(id, script: Self.failing) }
-                try h.submit([1, 2, 3])
+                try Self.submitFailing(h, [1, 2, 3])
                 let delivered = await waitUntil(timeout: .seconds(15)) { h.receiver.deliveries.count == 3 }
                 #expect(delivered)
                 for (index, delivery) in h.receiver.deliveries.enumerated() {
@@ -158,8 +159,7 @@ import Testing
             try await Harness.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
                 config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .seconds(2), minInterval: .zero)]
             }) { h in
-                for id in 1...30 { h.simulator.addRun(id, script: Self.failing) }
-                try h.submit(Array(1...30), labels: ["suite": "nightly"])
+                try Self.submitFailing(h, Array(1...30), labels: ["suite": "nightly"])
                 let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 30) }
                 #expect(settled)
                 let messages = h.receiver.deliveries
@@ -183,8 +183,7 @@ import Testing
                 var archived = WebhookReceiver.Behaviour()
                 archived.fixedAnswer = (410, "channel_is_archived")
                 h.receiver.setBehaviour(archived)
-                h.simulator.addRun(1, script: Self.failing)
-                try h.submit([1])
+                try Self.submitFailing(h, [1])
                 let disabled = await waitUntil(timeout: .seconds(10)) { h.daemon.status.current.disabledNotifiers.count == 2 }
                 #expect(disabled)
                 #expect(h.daemon.status.current.rendered.contains("notifier disabled"))
@@ -208,8 +207,7 @@ import Testing
                 var picky = WebhookReceiver.Behaviour()
                 picky.refuseBlocks = true
                 h.receiver.setBehaviour(picky)
-                h.simulator.addRun(1, script: Self.failing)
-                try h.submit([1])
+                try Self.submitFailing(h, [1])
                 let delivered = await waitUntil(timeout: .seconds(10)) { h.receiver.deliveries.count == 1 }
                 #expect(delivered)
                 let message = h.receiver.deliveries.first?.json
