@@ -11,8 +11,6 @@ let package = Package(
         .executable(name: "cekura-sim", targets: ["cekura-sim"]),
         .executable(name: "runwatch-demo", targets: ["runwatch-demo"]),
         .executable(name: "runwatch-bench", targets: ["runwatch-bench"]),
-        .library(name: "RunWatchCore", targets: ["RunWatchCore"]),
-        .library(name: "RunWatchTesting", targets: ["RunWatchTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -111,11 +109,23 @@ let package = Package(
         ),
         .testTarget(
             name: "RunWatchCoreTests",
-            dependencies: ["RunWatchCore"],
+            dependencies: ["RunWatchCore", "RunWatchTesting"],
             resources: [.copy("Fixtures")]
         ),
+        // Fast tests of the I/O layer against real parts: SQLite files, spool folders, config files.
         .testTarget(
             name: "RunWatchTests",
+            dependencies: [
+                "RunWatch",
+                "RunWatchCore",
+                "RunWatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The daemon end to end over loopback: simulator, receivers, child processes.
+        .testTarget(
+            name: "RunWatchEndToEndTests",
             dependencies: [
                 "RunWatch",
                 "RunWatchCore",

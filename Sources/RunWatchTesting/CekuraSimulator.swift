@@ -10,17 +10,17 @@ import Synchronization
 /// Routes: `GET /test_framework/v1/runs/bulk/` and `/test_framework/v2/runs/bulk/`;
 /// admin (no key, loopback only): `GET /_sim/stats`, `POST /_sim/runs` (`{"ids": [..]}`),
 /// `POST /_sim/faults` (a `SimulatorFaults` JSON object).
-public final class CekuraSimulator: Sendable {
-    public struct Options: Sendable {
-        public var apiKey = "sim-api-key"
-        public var seed: UInt64 = 1
+package final class CekuraSimulator: Sendable {
+    package struct Options: Sendable {
+        package var apiKey = "sim-api-key"
+        package var seed: UInt64 = 1
         /// Range of each non-final stage's length.
-        public var stageSeconds: ClosedRange<Double> = 1...5
-        public var unknownStatusRate = 0.0
+        package var stageSeconds: ClosedRange<Double> = 1...5
+        package var unknownStatusRate = 0.0
         /// Register unknown ids on first sight instead of omitting them (for hand demos).
-        public var autoRegister = false
-        public var faults = SimulatorFaults.none
-        public init() {}
+        package var autoRegister = false
+        package var faults = SimulatorFaults.none
+        package init() {}
     }
 
     private struct SimRun {
@@ -43,12 +43,12 @@ public final class CekuraSimulator: Sendable {
         var inFlight = 0
     }
 
-    public let options: Options
+    package let options: Options
     private let state: Mutex<State>
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
 
-    public init(options: Options = Options()) {
+    package init(options: Options = Options()) {
         self.options = options
         self.epoch = clock.now
         self.state = Mutex(State(rng: SplitMix64(seed: options.seed), faults: options.faults))
@@ -57,7 +57,7 @@ public final class CekuraSimulator: Sendable {
     // MARK: Scenario control
 
     /// Registers runs with seeded-random lifecycles starting now.
-    public func addRandomRuns(_ ids: some Sequence<RunID>) {
+    package func addRandomRuns(_ ids: some Sequence<RunID>) {
         let now = clock.now
         state.withLock { state in
             for id in ids where state.runs[id] == nil {
@@ -67,30 +67,30 @@ public final class CekuraSimulator: Sendable {
         }
     }
 
-    public func addRun(_ id: RunID, script: RunScript) {
+    package func addRun(_ id: RunID, script: RunScript) {
         let now = clock.now
         state.withLock { $0.runs[id] = SimRun(script: script, registeredAt: now) }
     }
 
-    public func setFaults(_ faults: SimulatorFaults) {
+    package func setFaults(_ faults: SimulatorFaults) {
         state.withLock { $0.faults = faults }
     }
 
-    public var faults: SimulatorFaults { state.withLock { $0.faults } }
-    public var counters: SimulatorCounters { state.withLock { $0.counters } }
+    package var faults: SimulatorFaults { state.withLock { $0.faults } }
+    package var counters: SimulatorCounters { state.withLock { $0.counters } }
 
     /// The true final status and success of a run.
-    public func truth(_ id: RunID) -> (status: RunStatus, success: Bool?)? {
+    package func truth(_ id: RunID) -> (status: RunStatus, success: Bool?)? {
         state.withLock { state in
             state.runs[id].map { ($0.script.finalStatus, $0.script.success) }
         }
     }
 
-    public var registeredIDs: [RunID] { state.withLock { Array($0.runs.keys).sorted() } }
+    package var registeredIDs: [RunID] { state.withLock { Array($0.runs.keys).sorted() } }
 
     /// Seconds from each run's final stage beginning to the simulator first serving it
     /// as final: the daemon's detection latency, on the simulator's clock.
-    public func detectionLatencies() -> [Double] {
+    package func detectionLatencies() -> [Double] {
         state.withLock { state in
             state.runs.values.compactMap { run in
                 guard let served = run.firstServedTerminalAt else { return nil }
@@ -101,12 +101,12 @@ public final class CekuraSimulator: Sendable {
     }
 
     /// When each run was first served as ended in a complete answer (wall clock).
-    public func terminalServedDates() -> [RunID: Date] {
+    package func terminalServedDates() -> [RunID: Date] {
         state.withLock { state in state.runs.compactMapValues(\.firstServedTerminalDate) }
     }
 
     /// The most bulk requests that arrived within any window of `seconds`.
-    public func maxRequestsInWindow(seconds: Double) -> Int {
+    package func maxRequestsInWindow(seconds: Double) -> Int {
         let times = state.withLock { $0.requestTimes }
         var best = 0
         var start = 0
@@ -119,7 +119,7 @@ public final class CekuraSimulator: Sendable {
 
     // MARK: HTTP
 
-    public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+    package func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
         if request.path.hasPrefix("/_sim/") { return admin(request) }
         guard request.method == "GET",
               request.path == "/test_framework/v1/runs/bulk/" || request.path == "/test_framework/v2/runs/bulk/"
@@ -210,7 +210,7 @@ public final class CekuraSimulator: Sendable {
         let value: String
         if state.faults.retryAfterAsDate {
             // HTTP dates have whole seconds: round up so the client's wait covers ours.
-            value = RetryAfter.imfFixdate(Date().addingTimeInterval(seconds.rounded(.up) + 1))
+            value = Self.imfFixdate(Date().addingTimeInterval(seconds.rounded(.up) + 1))
             state.retryAfterUntil = now + .secondsDouble(seconds.rounded(.up))
         } else {
             value = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
@@ -291,5 +291,14 @@ public final class CekuraSimulator: Sendable {
         default:
             return .json(404, Data(#"{"detail": "Not found."}"#.utf8))
         }
+    }
+
+    /// Formats a date as IMF-fixdate.
+    static func imfFixdate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// Waits until `condition` holds or `timeout` passes, checking every `every`. Tests use
 /// it to wait on a condition with a deadline instead of sleeping and hoping.
 @discardableResult
-public func waitUntil(
+package func waitUntil(
     timeout: Duration, every: Duration = .milliseconds(20), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let clock = ContinuousClock()

@@ -5,9 +5,9 @@ import ServiceLifecycle
 /// Runs loopback servers and the daemon in-process around a piece of work, for the
 /// tests, the demo and the benchmarks: everything starts, `body` runs, then the daemon
 /// shuts down gracefully (its services drain) and the servers stop.
-public enum InProcess {
+package enum InProcess {
     /// Serves `servers` while `body` runs.
-    public static func serving<T: Sendable>(_ servers: [LoopbackHTTPServer], _ body: () async throws -> T) async throws -> T {
+    package static func serving<T: Sendable>(_ servers: [LoopbackHTTPServer], _ body: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for server in servers {
                 group.addTask { try await server.run() }
@@ -19,7 +19,7 @@ public enum InProcess {
 
     /// Runs the daemon's services while `body` runs, then shuts them down gracefully and
     /// waits until every one has finished.
-    public static func running<T: Sendable>(_ daemon: Daemon, logger: Logger, _ body: () async throws -> T) async throws -> T {
+    package static func running<T: Sendable>(_ daemon: Daemon, logger: Logger, _ body: () async throws -> T) async throws -> T {
         let group = daemon.makeGroup(logger: logger, signals: [])
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

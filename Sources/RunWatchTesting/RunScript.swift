@@ -4,33 +4,33 @@ import RunWatchCore
 
 /// The lifecycle the simulator walks one run through: timed stages, the last of which
 /// is final and lasts forever.
-public struct RunScript: Sendable, Equatable, Codable {
-    public struct Stage: Sendable, Equatable, Codable {
-        public var status: String
-        public var seconds: Double
-        public init(_ status: String, seconds: Double) {
+package struct RunScript: Sendable, Equatable, Codable {
+    package struct Stage: Sendable, Equatable, Codable {
+        package var status: String
+        package var seconds: Double
+        package init(_ status: String, seconds: Double) {
             self.status = status
             self.seconds = seconds
         }
     }
 
-    public var stages: [Stage]
+    package var stages: [Stage]
     /// `success` once the run is final (`null` before).
-    public var success: Bool?
+    package var success: Bool?
 
-    public init(stages: [Stage], success: Bool?) {
+    package init(stages: [Stage], success: Bool?) {
         precondition(!stages.isEmpty, "a run script needs at least its final stage")
         self.stages = stages
         self.success = success
     }
 
-    public var finalStatus: RunStatus { RunStatus(rawValue: stages[stages.count - 1].status) }
+    package var finalStatus: RunStatus { RunStatus(rawValue: stages[stages.count - 1].status) }
 
     /// Seconds from registration until the final stage begins.
-    public var secondsUntilFinal: Double { stages.dropLast().reduce(0) { $0 + $1.seconds } }
+    package var secondsUntilFinal: Double { stages.dropLast().reduce(0) { $0 + $1.seconds } }
 
     /// The stage at `elapsed` seconds after registration.
-    public func stage(at elapsed: Double) -> (status: String, isFinal: Bool) {
+    package func stage(at elapsed: Double) -> (status: String, isFinal: Bool) {
         var start = 0.0
         for (index, stage) in stages.enumerated() where index < stages.count - 1 {
             if elapsed < start + stage.seconds { return (stage.status, false) }
@@ -40,11 +40,11 @@ public struct RunScript: Sendable, Equatable, Codable {
     }
 
     /// What the run should alert about, if anything.
-    public var finalOutcome: RunOutcome? { RunOutcome(terminal: finalStatus, success: success) }
+    package var finalOutcome: RunOutcome? { RunOutcome(terminal: finalStatus, success: success) }
 
     /// A seeded-random lifecycle: pending → (in_queue) → running → (unknown status) →
     /// evaluating → completed / failed / timeout / cancelled, with realistic odds.
-    public static func random(
+    package static func random(
         using rng: inout SplitMix64, stageSeconds: ClosedRange<Double>, unknownStatusRate: Double = 0
     ) -> RunScript {
         func duration(_ rng: inout SplitMix64) -> Double {

@@ -3,7 +3,7 @@ import Foundation
 import RunWatchCore
 
 /// Renders run objects shaped like `shared/cekura/run-example.json`.
-public enum SimulatedRunJSON {
+package enum SimulatedRunJSON {
     static let scenarios = [
         "Reschedule appointment - caller gives wrong DOB first",
         "Cancel subscription - angry caller",
@@ -13,7 +13,7 @@ public enum SimulatedRunJSON {
     ]
     static let personalities = ["Direct Communicator", "Impatient Caller", "Elderly Caller", "Non-native Speaker"]
 
-    public static func render(id: RunID, status: String, success: Bool?, isFinal: Bool, oddities: Bool, rng: inout SplitMix64) -> JSONValue {
+    package static func render(id: RunID, status: String, success: Bool?, isFinal: Bool, oddities: Bool, rng: inout SplitMix64) -> JSONValue {
         let scenario = scenarios[id % scenarios.count]
         let personality = personalities[id % personalities.count]
         var errorMessage = ""

@@ -5,37 +5,37 @@ import Synchronization
 
 /// A recording webhook endpoint (Slack-style or generic): stores every POST and answers
 /// as told — `ok`, errors at a rate, 429 with Retry-After, or down.
-public final class WebhookReceiver: Sendable {
-    public struct Delivery: Sendable {
-        public var method: String = "POST"
-        public var path: String
-        public var headers: [(name: String, value: String)]
-        public var body: Data
-        public var receivedAt: Date
+package final class WebhookReceiver: Sendable {
+    package struct Delivery: Sendable {
+        package var method: String = "POST"
+        package var path: String
+        package var headers: [(name: String, value: String)]
+        package var body: Data
+        package var receivedAt: Date
 
-        public func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
         }
 
-        public var json: [String: Any]? {
+        package var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
         }
     }
 
-    public struct Behaviour: Sendable {
+    package struct Behaviour: Sendable {
         /// Fraction of requests answered 503.
-        public var failureRate = 0.0
+        package var failureRate = 0.0
         /// Answer 429 with this Retry-After (seconds) to every request while set.
-        public var rateLimitRetryAfter: Int?
+        package var rateLimitRetryAfter: Int?
         /// Drop every connection (endpoint down).
-        public var down = false
+        package var down = false
         /// Answer accepted requests only after this long (a slow endpoint).
-        public var delaySeconds = 0.0
+        package var delaySeconds = 0.0
         /// Answer every request with this status and body (e.g. 410 `channel_is_archived`).
-        public var fixedAnswer: (status: Int, body: String)?
+        package var fixedAnswer: (status: Int, body: String)?
         /// Answer 400 `invalid_blocks` to Slack messages that have blocks (text-only passes).
-        public var refuseBlocks = false
-        public init() {}
+        package var refuseBlocks = false
+        package init() {}
     }
 
     private struct State {
@@ -50,22 +50,22 @@ public final class WebhookReceiver: Sendable {
     private let state: Mutex<State>
     private let onDelivery: (@Sendable (Delivery) -> Void)?
 
-    public init(seed: UInt64 = 7, onDelivery: (@Sendable (Delivery) -> Void)? = nil) {
+    package init(seed: UInt64 = 7, onDelivery: (@Sendable (Delivery) -> Void)? = nil) {
         state = Mutex(State(rng: SplitMix64(seed: seed)))
         self.onDelivery = onDelivery
     }
 
-    public func setBehaviour(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
+    package func setBehaviour(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
 
     /// Requests answered 2xx, in arrival order.
-    public var deliveries: [Delivery] { state.withLock { $0.accepted } }
+    package var deliveries: [Delivery] { state.withLock { $0.accepted } }
     /// Every request, accepted or not.
-    public var attempts: Int { state.withLock { $0.attempts } }
+    package var attempts: Int { state.withLock { $0.attempts } }
     /// Every request, accepted or not, in arrival order.
-    public var allRequests: [Delivery] { state.withLock { $0.all } }
-    public var refused: Int { state.withLock { $0.refused } }
+    package var allRequests: [Delivery] { state.withLock { $0.all } }
+    package var refused: Int { state.withLock { $0.refused } }
 
-    public func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+    package func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
         let delivery = Delivery(method: request.method, path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
         let (response, delay): (LoopbackHTTPServer.Response, Double) = state.withLock { state in
             let delay = state.behaviour.delaySeconds

@@ -33,7 +33,7 @@ struct IngestBenchmark {
         let started = ContinuousClock.now
         let ingested = try await ingester.scanOnce()
         let ingestSeconds = (ContinuousClock.now - started).secondsDouble
-        precondition(ingested.count == perFile * files, "ingest lost ids")
+        precondition(ingested.newIDs.count == perFile * files, "ingest lost ids")
 
         var config = RunWatch.Configuration()
         config.api.baseURL = "http://127.0.0.1:9"

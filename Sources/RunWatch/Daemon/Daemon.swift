@@ -1,0 +1,230 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import RunWatchCore
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// Assembles the daemon: opens the store, prepares the spool, ingests what is waiting,
+/// and returns the services to run in one `ServiceGroup`. Also applies reloads.
+package final class Daemon: Sendable {
+    package struct StartError: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    package let store: SQLiteRunStore
+    package let poller: Poller
+    package let status: StatusBoard
+    package let delivery: DeliveryService
+    package let heartbeat: Heartbeat
+    /// In group order; graceful shutdown runs in reverse: systemd is told first, then
+    /// ingest stops, then polling, then the delivery queues finish their current message.
+    package let services: [any Service]
+    private let configuration: Mutex<Configuration>
+    private let environment: [String: String]
+    private let systemd: SystemdNotifier
+    private let http: HTTPClient
+    private let logger: Logger
+
+    package var currentConfiguration: Configuration { configuration.withLock { $0 } }
+
+    private init(
+        store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
+        services: [any Service], configuration: Configuration, environment: [String: String],
+        systemd: SystemdNotifier, http: HTTPClient, logger: Logger
+    ) {
+        self.store = store
+        self.poller = poller
+        self.status = status
+        self.delivery = delivery
+        self.heartbeat = heartbeat
+        self.services = services
+        self.configuration = Mutex(configuration)
+        self.environment = environment
+        self.systemd = systemd
+        self.http = http
+        self.logger = logger
+    }
+
+    package static func prepare(
+        configuration: Configuration,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger,
+        systemd: SystemdNotifier = SystemdNotifier(),
+        http: HTTPClient = .shared,
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) async throws -> Daemon {
+        // Before any component exists: metric handles made earlier would stay no-ops.
+        let registry = configuration.metricsListen.map { _ in RunWatchMetrics.bootstrap() }
+        let client = try makeClient(configuration, environment: environment, http: http)
+        let endpoints = try resolveNotifiers(configuration, environment: environment)
+
+        let spool = SpoolDirectory(root: configuration.spoolDir)
+        do {
+            try spool.prepare()
+        } catch {
+            throw StartError(description: "cannot create spool folders under '\(configuration.spoolDir)': \(error.localizedDescription)")
+        }
+        let store: SQLiteRunStore
+        do {
+            store = try SQLiteRunStore.open(directory: configuration.stateDir)
+        } catch {
+            throw StartError(description: "\(error)")
+        }
+
+        let status = StatusBoard(systemd: systemd)
+        let heartbeat = Heartbeat()
+        let outboxChanged: @Sendable () async -> Void = {
+            if let summary = try? await store.summary() {
+                status.update { $0.outboxDepth = summary.outboxPending }
+            }
+        }
+        let onDisabled: @Sendable (String, String) async -> Void = { name, reason in
+            status.update { if !$0.disabledNotifiers.contains(name) { $0.disabledNotifiers.append(name) } }
+            try? await store.noteNotifier(name, disabled: reason, at: now())
+        }
+        let delivery = DeliveryService(endpoints: endpoints) { endpoint in
+            NotifierQueue(
+                endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random,
+                heartbeat: heartbeat, onChange: outboxChanged, onDisabled: onDisabled)
+        }
+        // A restart (like a reload) gives every notifier a fresh chance.
+        for notifier in configuration.notifiers { try? await store.noteNotifier(notifier.name, disabled: nil, at: now()) }
+        let poller = Poller(
+            settings: Poller.Settings(configuration), client: client, store: store,
+            routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
+            logger: logger, now: now, random: random,
+            onEnqueued: { delivery.ring() })
+
+        // Alerts for notifiers no longer configured wait in the outbox; say so.
+        let configured = Set(configuration.notifiers.map(\.name))
+        for (name, count) in (try? await store.pendingByNotifier()) ?? [:] where !configured.contains(name) {
+            logger.warning("alerts wait for a notifier that is no longer configured; add it back to send them", metadata: [
+                "notifier": "\(name)", "pending": "\(count)",
+            ])
+        }
+        try await poller.load()
+        let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: now)
+        poller.watch(try await ingester.scanOnce())
+        await outboxChanged()
+
+        var metrics: [any Service] = []
+        if let listen = configuration.metricsListen, let registry {
+            do {
+                let endpoint = try await MetricsEndpoint.bind(listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
+                metrics = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]
+            } catch let error as Daemon.StartError {
+                throw error
+            } catch {
+                throw StartError(description: "metrics_listen '\(listen)': cannot listen: \(error)")
+            }
+        }
+        let services: [any Service] = metrics + [
+            delivery,
+            MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
+            poller,
+            SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
+            WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
+            SystemdLifecycle(systemd: systemd, status: status, logger: logger),
+        ]
+        return Daemon(
+            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
+            configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger)
+    }
+
+    private static func makeClient(_ configuration: Configuration, environment: [String: String], http: HTTPClient) throws -> CekuraClient {
+        let apiKey: Secret
+        do {
+            apiKey = try SecretSource.apiKey(configuration: configuration, environment: environment)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        return CekuraClient(
+            baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
+            timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap)
+    }
+
+    private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
+        try configuration.notifiers.map { try NotifierQueue.Endpoint.resolve($0, environment: environment) }
+    }
+
+    // MARK: Reload
+
+    package struct ReloadError: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// Applies a new configuration: notifiers, budget, intervals, lifecycle rules, secrets.
+    /// Everything is validated first; on any problem nothing changes and the old
+    /// configuration keeps running. `state_dir` and `spool_dir` cannot change without a
+    /// restart.
+    package func reload(_ new: Configuration) throws(ReloadError) {
+        let old = currentConfiguration
+        guard new.stateDir == old.stateDir else {
+            throw ReloadError(description: "state_dir cannot change on reload ('\(old.stateDir)' → '\(new.stateDir)'); restart to move the store")
+        }
+        guard new.metricsListen == old.metricsListen else {
+            throw ReloadError(description: "metrics_listen cannot change on reload; restart to move the metrics endpoint")
+        }
+        guard new.spoolDir == old.spoolDir else {
+            throw ReloadError(description: "spool_dir cannot change on reload ('\(old.spoolDir)' → '\(new.spoolDir)'); restart to move the spool")
+        }
+        let client: CekuraClient
+        let endpoints: [NotifierQueue.Endpoint]
+        do {
+            client = try Self.makeClient(new, environment: environment, http: http)
+            endpoints = try Self.resolveNotifiers(new, environment: environment)
+        } catch {
+            throw ReloadError(description: "\(error)")
+        }
+        poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
+        delivery.reconfigure(endpoints)
+        status.update { $0.disabledNotifiers = [] }
+        configuration.withLock { $0 = new }
+    }
+
+    /// The SIGHUP path: tells systemd, reads the file, applies it or keeps the old one.
+    package func reload(path: String) async {
+        let monotonic = UInt64(ContinuousClock.now.durationSinceBoot.secondsDouble * 1_000_000)
+        systemd.notify("RELOADING=1\nMONOTONIC_USEC=\(monotonic)\nSTATUS=reloading configuration")
+        do throws(ReloadError) {
+            let new: Configuration
+            do {
+                new = try Configuration.load(path: path)
+            } catch {
+                throw ReloadError(description: error.description)
+            }
+            let previous = currentConfiguration.notifiers.map(\.name)
+            try reload(new)
+            // Reload gives every notifier a fresh chance.
+            for name in Set(previous + new.notifiers.map(\.name)) { try? await store.noteNotifier(name, disabled: nil, at: Date()) }
+            logger.notice("configuration reloaded", metadata: ["notifiers": "\(new.notifiers.map(\.name).joined(separator: ","))"])
+            systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
+        } catch {
+            logger.error("reload refused; still running with the previous configuration", metadata: ["error": "\(error.description)"])
+            systemd.notify("READY=1\nSTATUS=reload failed, previous configuration kept: \(error.description.prefix(120))")
+        }
+    }
+
+    /// Runs the daemon until SIGTERM/SIGINT (or `group.triggerGracefulShutdown()`).
+    /// `reloadConfigurationFrom` traps SIGHUP (what `systemctl reload` sends) and reloads
+    /// that file; only the real daemon process wants that.
+    package func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], reloadConfigurationFrom path: String? = nil) -> ServiceGroup {
+        let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { await self.reload(path: path) }] } ?? []
+        return ServiceGroup(configuration: .init(
+            services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: signals,
+            logger: logger))
+    }
+}
+
+extension ContinuousClock.Instant {
+    /// CLOCK_MONOTONIC as systemd reads it (`MONOTONIC_USEC=`).
+    var durationSinceBoot: Duration {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+    }
+}

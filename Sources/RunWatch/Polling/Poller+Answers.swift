@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import Metrics
+import RunWatchCore
+
+/// What the poller does with one answer: the gate's verdict, then for a readable answer
+/// the tracker's reading of every run, the alerts it routes, and one store transaction.
+extension Poller {
+    func handle(_ answer: BulkAnswer, batch: [RunID]) async {
+        let at = ContinuousClock.now
+        let wall = now()
+        let event: PollGate.Event
+        switch answer {
+        case .runs: event = .answered
+        case .rateLimited(let retryAfter): event = .rateLimited(retryAfter: retryAfter)
+        case .retryable(let reason): event = .failed(reason: reason)
+        case .keyRejected(let code, let detail): event = .keyRejected(status: code, detail: detail)
+        case .batchRefused(let code, let detail): event = .batchTooBig(status: code, detail: detail)
+        }
+        countRequest(answer)
+        let unitRandom = random()
+        let action = state.withLock { $0.gate.handle(event, for: batch, at: at, unitRandom: unitRandom) }
+
+        switch (action, answer) {
+        case (.apply, .runs(let decoded)):
+            await apply(decoded, batch: batch, at: wall, monotonic: at)
+
+        case (.apply, _):
+            break  // Only a read answer is `.answered`.
+
+        case (.backOff(let until, let wait, let reason), _):
+            backoffSeconds.increment(by: wait.secondsDouble)
+            let untilText = Self.wallClockText(until, at: at, wall: wall)
+            status.update { $0.api = .backingOff(until: untilText, reason: String(reason.prefix(80))) }
+            if case .rateLimited(let retryAfter) = answer {
+                rateLimited.increment()
+                await noteAPI("backing off until \(untilText)", error: "HTTP 429", at: wall)
+                logger.warning("API rate limit (429); no request until the wait is over", metadata: [
+                    "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
+                    "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                ])
+            } else {
+                await noteAPI("backing off until \(untilText)", error: reason, at: wall)
+                logger.warning("API request failed; backing off", metadata: [
+                    "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                ])
+            }
+
+        case (.pause(_, let first), _):
+            guard case .keyRejected(let code, let detail) = answer else { break }
+            status.update { $0.api = .keyRejected }
+            await noteAPI("key rejected", error: "HTTP \(code): \(detail)", at: wall)
+            if first {
+                logger.error("API key rejected; polling paused, all state kept. Fix the key, then reload (api_key_file, environment) or restart (systemd credential).", metadata: [
+                    "http_status": "\(code)", "detail": "\(detail)",
+                    "retry_in": "\(DurationText.format(settings.gate.keyRejectedRetry))",
+                ])
+            }
+
+        case (.halve(let size), _):
+            guard case .batchRefused(let code, let detail) = answer else { break }
+            logger.warning("API refused a batch as too large; using smaller batches from now on", metadata: [
+                "http_status": "\(code)", "detail": "\(detail)", "batch_size": "\(size)",
+            ])
+        }
+    }
+
+    /// A monotonic instant as wall-clock text, for people (`STATUS=`, logs, the store).
+    static func wallClockText(_ instant: ContinuousClock.Instant, at now: ContinuousClock.Instant, wall: Date) -> String {
+        wall.addingTimeInterval((instant - now).secondsDouble).formatted(.iso8601)
+    }
+
+    private func countRequest(_ answer: BulkAnswer) {
+        let outcome = switch answer {
+        case .runs: "ok"
+        case .rateLimited: "rate_limited"
+        case .retryable: "failed"
+        case .keyRejected: "key_rejected"
+        case .batchRefused: "batch_refused"
+        }
+        Counter(label: MetricNames.apiRequests, dimensions: [("outcome", outcome)]).increment()
+    }
+
+    /// Keeps the API's state in the store for `runwatch status`; written on change only.
+    private func noteAPI(_ apiState: String, error: String?, at: Date) async {
+        let changed = state.withLock { state -> Bool in
+            defer { state.recordedAPIState = apiState }
+            return state.recordedAPIState != apiState
+        }
+        guard changed || error != nil else { return }
+        do {
+            try await store.noteAPIState(apiState, error: error.map { String($0.prefix(300)) }, at: at)
+        } catch {
+            logger.warning("cannot record the API state in the store", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func apply(_ decoded: [DecodedRun], batch: [RunID], at: Date, monotonic: ContinuousClock.Instant) async {
+        let policy = settings.policy
+        let previous = state.withLock { state in batch.reduce(into: [RunID: TrackedRun]()) { $0[$1] = state.runs[$1] } }
+        let reading = AnswerReading.read(decoded, batch: batch, runs: previous, at: at, policy: policy)
+        for (id, reason) in reading.malformed {
+            malformed.increment()
+            logger.warning("skipped a malformed run object", metadata: ["run_id": "\(id.map(String.init) ?? "unknown")", "reason": "\(reason)"])
+        }
+        for snapshot in reading.seen { noteOddities(snapshot) }
+
+        var updates = reading.updates
+        var ended = reading.ended
+        let endings = updates.filter { $0.outcome != nil }
+        var drafts: [OutboxDraft] = []
+        do {
+            let routes = self.routes
+            let wantsHistory = routes.contains { $0.kind == .webhook } && !endings.isEmpty
+            let history = wantsHistory ? try await store.transitions(for: endings.map(\.snapshot.id)) : [:]
+            drafts = NotifierRoute.drafts(for: updates, runs: previous, history: history, routes: routes, at: at)
+            let forgotten = try await store.record(PollRecord(at: at, polled: batch, updates: updates, messages: drafts))
+            // `runwatch forget` removed these while they were being polled.
+            ended.formUnion(forgotten)
+            updates.removeAll { forgotten.contains($0.snapshot.id) }
+        } catch {
+            // Nothing was committed: keep the old state and ask again next interval.
+            logger.error("cannot record poll answer in the store", metadata: ["error": "\(error)"])
+            state.withLock { $0.gate.retryLater(batch, after: policy.pollInterval, at: monotonic) }
+            return
+        }
+
+        state.withLock { state in
+            for id in batch {
+                if ended.contains(id) {
+                    state.gate.finish(id)
+                    state.runs[id] = nil
+                    continue
+                }
+                if let run = reading.next[id] { state.runs[id] = run }
+                state.gate.reschedule(id, after: policy.interval(for: state.runs[id]?.state.status), at: monotonic)
+            }
+        }
+        for update in endings {
+            guard let run = previous[update.snapshot.id] else { continue }
+            detectionDelay.recordNanoseconds(Int64(max(0, run.detectionDelay(at: at)) * 1e9))
+        }
+        logTransitions(updates)
+        if !drafts.isEmpty { onEnqueued() }
+        await noteAPI("ok", error: nil, at: at)
+        let failures = endings.filter { $0.outcome?.isFailure == true }.count
+        status.update { line in
+            line.api = .ok
+            line.ended += endings.count
+            line.failed += failures
+        }
+        publishCounts()
+    }
+
+    private func logTransitions(_ updates: [RunUpdate]) {
+        for update in updates {
+            guard let change = update.transition else { continue }
+            Counter(label: MetricNames.transitions, dimensions: [("status", change.to.rawValue)]).increment()
+            guard logger.logLevel <= .info else { continue }
+            var metadata: Logger.Metadata = [
+                "run_id": "\(change.runID)", "status": "\(change.to)",
+                "from": "\(change.from.map(\.rawValue) ?? "submitted")",
+            ]
+            if let success = update.snapshot.success { metadata["success"] = "\(success)" }
+            logger.info("run \(change.runID): \(change.from.map(\.rawValue) ?? "submitted") → \(change.to)", metadata: metadata)
+        }
+    }
+
+    private func noteOddities(_ snapshot: RunSnapshot) {
+        if case .unknown(let value) = snapshot.status {
+            Counter(label: MetricNames.unknownStatuses, dimensions: [("status", value)]).increment()
+            let first = state.withLock { $0.unknownStatuses.insert(value).inserted }
+            if first {
+                logger.warning("API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])
+                let all = state.withLock { $0.unknownStatuses.sorted() }
+                status.update { $0.unknownStatuses = all }
+            }
+        }
+        if !snapshot.anomalies.isEmpty {
+            logger.debug("run object had fields of unexpected types", metadata: ["run_id": "\(snapshot.id)", "fields": "\(snapshot.anomalies.joined(separator: ", "))"])
+        }
+    }
+
+    func publishCounts() {
+        let watching = watchedCount
+        let sweep = effectiveSweepPeriod
+        let changed = state.withLock { state -> Bool in
+            // Report when the sweep stretches or shrinks by more than 10%.
+            let old = state.reportedSweep.secondsDouble
+            guard abs(sweep.secondsDouble - old) > 0.1 * max(old, 0.001) else { return false }
+            state.reportedSweep = sweep
+            return true
+        }
+        let pollInterval = settings.policy.pollInterval
+        if changed, sweep > pollInterval {
+            logger.notice("request budget cannot poll every run each poll_interval; intervals stretch evenly", metadata: [
+                "watching": "\(watching)", "effective_sweep": "\(DurationText.format(sweep))",
+                "poll_interval": "\(DurationText.format(pollInterval))",
+            ])
+        }
+        status.update {
+            $0.watching = watching
+            $0.sweepPeriod = DurationText.format(sweep)
+        }
+    }
+}

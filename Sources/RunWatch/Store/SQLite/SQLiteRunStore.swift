@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import RunWatchCore
+
+/// The embedded store: one SQLite file in WAL mode under `state_dir`.
+///
+/// Times are stored as Unix seconds (REAL) so they sort and compare in SQL.
+package final class SQLiteRunStore: Sendable {
+    package static let fileName = "runwatch.sqlite"
+
+    let pool: DatabasePool
+
+    package enum OpenError: Error, CustomStringConvertible {
+        case cannotOpen(path: String, reason: String)
+        case newerSchema(path: String, unknown: [String])
+
+        package var description: String {
+            switch self {
+            case .cannotOpen(let path, let reason):
+                "cannot open store '\(path)': \(reason)"
+            case .newerSchema(let path, let unknown):
+                "store '\(path)' was written by a newer runwatch (unknown migrations: \(unknown.joined(separator: ", "))); refusing to start. Upgrade runwatch, or point state_dir elsewhere. The store was not changed."
+            }
+        }
+    }
+
+    /// Opens (creating and migrating if needed) the store in `directory`.
+    package static func open(directory: String, readOnly: Bool = false) throws -> SQLiteRunStore {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        var config = GRDB.Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(5)
+        let pool: DatabasePool
+        do {
+            if !readOnly {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw OpenError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let migrator = Self.migrator
+        let unknown = try pool.read { db -> [String] in
+            let applied = try migrator.appliedIdentifiers(db)
+            return applied.subtracting(migrator.migrations).sorted()
+        }
+        guard unknown.isEmpty else { throw OpenError.newerSchema(path: path, unknown: unknown) }
+        if !readOnly {
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                throw OpenError.cannotOpen(path: path, reason: "migration failed: \(error)")
+            }
+        }
+        return SQLiteRunStore(pool: pool)
+    }
+
+    private init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    // Shared by the role extensions.
+
+    static func transition(_ row: Row) -> Transition {
+        let from: String? = row["from_status"]
+        return Transition(
+            runID: row["run_id"], from: from.map(RunStatus.init(stored:)), to: RunStatus(stored: row["to_status"]),
+            at: Date(timeIntervalSince1970: row["at"]))
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}

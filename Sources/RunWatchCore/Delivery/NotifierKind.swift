@@ -1,0 +1,4 @@
+/// The kinds of notification sink runwatch speaks.
+package enum NotifierKind: String, Sendable, Equatable, CaseIterable, Codable {
+    case slack, webhook
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Everything a notification about one ended run says. Built from the transition that
+/// ended the run, so rendering needs no further lookups.
+package struct RunAlert: Sendable, Equatable, Codable {
+    package var outcome: RunOutcome
+    package var run: RunSnapshot
+    package var previousStatus: RunStatus?
+    package var endedAt: Date
+    package var labels: [String: String]
+
+    package init(outcome: RunOutcome, run: RunSnapshot, previousStatus: RunStatus?, endedAt: Date, labels: [String: String] = [:]) {
+        self.outcome = outcome
+        self.run = run
+        self.previousStatus = previousStatus
+        self.endedAt = endedAt
+        self.labels = labels
+    }
+
+    private enum Keys: String, CodingKey { case outcome, run, previousStatus, endedAt, labels }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            outcome: try c.decode(RunOutcome.self, forKey: .outcome),
+            run: try c.decode(RunSnapshot.self, forKey: .run),
+            previousStatus: try c.decodeIfPresent(String.self, forKey: .previousStatus).map(RunStatus.init(stored:)),
+            endedAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .endedAt)),
+            labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:])
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(run, forKey: .run)
+        try c.encodeIfPresent(previousStatus?.rawValue, forKey: .previousStatus)
+        try c.encode(endedAt.timeIntervalSince1970, forKey: .endedAt)
+        try c.encode(labels, forKey: .labels)
+    }
+
+    /// Stable across retries and re-creation after a crash: the same run ending the same
+    /// way always yields the same key, so receivers can deduplicate.
+    package var idempotencyKey: String { "msg_run\(run.id)_\(outcome.rawValue)" }
+
+    /// "failed", "timed out", … as a person would say it.
+    package var verb: String { Self.verb(for: outcome) }
+
+    package static func verb(for outcome: RunOutcome) -> String {
+        switch outcome {
+        case .completed: "completed"
+        case .unsuccessful: "completed unsuccessfully"
+        case .failed: "failed"
+        case .timeout: "timed out"
+        case .cancelled: "was cancelled"
+        case .notFound: "is no longer returned by the API"
+        case .expired: "did not end before its deadline"
+        }
+    }
+
+    package var emoji: String {
+        switch outcome {
+        case .completed: ":white_check_mark:"
+        case .unsuccessful: ":warning:"
+        case .failed: ":x:"
+        case .timeout: ":hourglass:"
+        case .cancelled: ":no_entry_sign:"
+        case .notFound: ":grey_question:"
+        case .expired: ":alarm_clock:"
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Renders a Slack incoming-webhook message (Block Kit with a text fallback).
+///
+/// Limits from Slack's docs: section text ≤ 3,000 characters, a section field ≤ 2,000,
+/// ≤ 10 fields, message text ≤ 40,000, ≤ 50 blocks. Long parts are cut with "…".
+package enum SlackMessage {
+    package static let sectionTextLimit = 3000
+    package static let fieldTextLimit = 2000
+    package static let messageTextLimit = 40_000
+
+    package static func render(_ alert: RunAlert) -> JSONValue {
+        let run = alert.run
+        let title = "\(alert.emoji) Run \(run.id) \(alert.verb)"
+        let scenario = run.scenarioName.map { " — \($0)" } ?? ""
+        let fallback = truncate("\(title)\(scenario)" + (run.errorMessage.map { ": \($0)" } ?? ""), to: messageTextLimit)
+
+        var heading = "*\(escape(title))*"
+        if let url = run.dashboardURL { heading = "*\(alert.emoji) <\(url)|Run \(run.id)> \(alert.verb)*" }
+        if let name = run.scenarioName { heading += "\n\(escape(name))" }
+
+        var fields: [JSONValue] = []
+        func field(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            fields.append(["type": "mrkdwn", "text": .string(truncate("*\(label)*\n\(escape(value))", to: fieldTextLimit))])
+        }
+        field("Status", run.status.rawValue + (run.success.map { " (success: \($0))" } ?? ""))
+        field("Previous status", alert.previousStatus?.rawValue)
+        field("Agent", run.agentName)
+        field("Personality", run.personalityName)
+        field("Duration", run.duration)
+        field("Ended reason", run.endedReason)
+
+        var blocks: [JSONValue] = [
+            ["type": "section", "text": ["type": "mrkdwn", "text": .string(truncate(heading, to: sectionTextLimit))]],
+        ]
+        if !fields.isEmpty {
+            blocks.append(["type": "section", "fields": .array(Array(fields.prefix(10)))])
+        }
+        if let error = run.errorMessage {
+            // Code fences keep stack traces readable; the fence itself counts toward the limit.
+            let body = truncate(escape(error), to: sectionTextLimit - 20)
+            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string("*Error*\n```\(body)```")]])
+        }
+        var context: [String] = []
+        if !alert.labels.isEmpty {
+            context.append(alert.labels.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: " · "))
+        }
+        if let recording = run.voiceRecordingURL { context.append("<\(recording)|Recording>") }
+        if !context.isEmpty {
+            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string(truncate(context.joined(separator: "  |  "), to: sectionTextLimit))]]])
+        }
+        return ["text": .string(fallback), "blocks": .array(blocks)]
+    }
+
+    /// Slack's mrkdwn needs only these three escaped.
+    package static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    package static func truncate(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit - 1)) + "…"
+    }
+}

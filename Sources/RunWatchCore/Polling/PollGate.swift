@@ -1,0 +1,201 @@
+import Foundation
+
+/// When the next bulk request may start, which runs it asks about, and what each kind
+/// of answer means for the requests after it.
+///
+/// A value type driven by events, after postgres-nio's `PoolStateMachine`: the `Poller`
+/// holds one under a lock, feeds it what happened and runs the actions it returns (the
+/// waiting, the HTTP, the committing). Time is a monotonic instant and randomness a
+/// number, both inputs, so every rule is a table test that takes microseconds. Wall-clock
+/// steps (NTP, an operator's `date -s`) cannot stall polling: nothing here reads `Date`.
+///
+/// The rules:
+/// - Request starts are spaced by `1.1 / max_requests_per_second` (a 10% margin, so the
+///   server's arrival jitter never makes the budget look exceeded), at start-up with a
+///   full backlog and after an outage alike.
+/// - A 429 closes the gate for Retry-After (or a backoff if it gave none); 5xx, 408,
+///   broken bodies and connection errors for a full-jitter backoff that grows with each
+///   consecutive failure. Any answer that is read resets the count.
+/// - 401/403 pause polling for `key_rejected_retry` (or until a reload), state kept.
+/// - 400/414 on a batch of several ids halve the batch size for good; on a single id
+///   they are a failure like any other.
+/// - The batch of a refused request keeps its place at the front of the queue.
+package struct PollGate: Sendable {
+    package typealias Instant = ContinuousClock.Instant
+
+    package struct Settings: Sendable, Equatable {
+        package var requestsPerSecond: Double
+        package var batchSize: Int
+        package var backoff: BackoffPolicy
+        package var keyRejectedRetry: Duration
+
+        package init(requestsPerSecond: Double, batchSize: Int, backoff: BackoffPolicy, keyRejectedRetry: Duration) {
+            self.requestsPerSecond = requestsPerSecond
+            self.batchSize = batchSize
+            self.backoff = backoff
+            self.keyRejectedRetry = keyRejectedRetry
+        }
+
+        /// Least time between two request starts.
+        package var spacing: Duration { .secondsDouble(1.1 / requestsPerSecond) }
+    }
+
+    /// What one request's answer was, as far as the gate cares.
+    package enum Event: Sendable, Equatable {
+        /// A 2xx that was read (however many of its run objects were usable).
+        case answered
+        /// 429, with the server's wait if it gave one (already capped).
+        case rateLimited(retryAfter: Duration?)
+        /// 5xx, 408, a broken body, a connection error: worth retrying later.
+        case failed(reason: String)
+        /// 401/403.
+        case keyRejected(status: Int, detail: String)
+        /// 400/414: the server refused the request, which for valid ids means too many.
+        case batchTooBig(status: Int, detail: String)
+    }
+
+    /// What the driver does after an event. The batch has already been put back in the
+    /// schedule where the action says; the driver logs, records and reports.
+    package enum Action: Sendable, Equatable {
+        /// The answer counts: the driver applies it and reschedules each run by its status.
+        case apply
+        /// No request of any kind before `until`; the batch is due again then.
+        case backOff(until: Instant, wait: Duration, reason: String)
+        /// Smaller batches from now on; the batch is due again at once.
+        case halve(to: Int)
+        /// The key was refused: polling pauses until `until` or a reload. `first` is true
+        /// only for the first refusal in a row (log it once, not every retry).
+        case pause(until: Instant, first: Bool)
+    }
+
+    /// The API as the gate sees it, for `STATUS=`, `runwatch status` and the console.
+    package enum Condition: Sendable, Equatable {
+        case ok
+        case backingOff(until: Instant, reason: String)
+        case keyRejected(until: Instant)
+    }
+
+    /// What a worker should do now.
+    package enum Step: Sendable, Equatable {
+        /// Ask about these runs (the gate has charged the request to the budget).
+        case poll([RunID])
+        /// Nothing to do before this instant (nil: until a run is added).
+        case wait(until: Instant?)
+    }
+
+    package private(set) var settings: Settings
+    package private(set) var batchSize: Int
+    package private(set) var condition: Condition = .ok
+    package private(set) var consecutiveFailures = 0
+    /// No request starts before this: the budget's spacing, a backoff or a pause.
+    package private(set) var opensAt: Instant?
+    package private(set) var schedule = PollSchedule()
+
+    package init(settings: Settings) {
+        self.settings = settings
+        self.batchSize = settings.batchSize
+    }
+
+    // MARK: Runs
+
+    /// Runs being watched (due or in flight).
+    package var watching: Int { schedule.count }
+
+    /// Starts watching `ids`, due at `now` (ids already watched keep their time).
+    package mutating func watch(_ ids: some Collection<RunID>, at now: Instant) {
+        schedule.addAll(ids, dueAt: now)
+    }
+
+    /// Asks about `id` again after `interval` (after an answer covered it).
+    package mutating func reschedule(_ id: RunID, after interval: Duration, at now: Instant) {
+        schedule.schedule(id, at: now + interval)
+    }
+
+    /// Stops watching `id` (it ended, or was forgotten).
+    package mutating func finish(_ id: RunID) {
+        schedule.remove(id)
+    }
+
+    // MARK: Requests
+
+    /// The next step for an idle worker at `now`: a batch to ask about (charging the
+    /// request to the budget), or how long to wait.
+    package mutating func next(at now: Instant) -> Step {
+        if let opensAt, opensAt > now { return .wait(until: opensAt) }
+        let batch = schedule.takeDue(now: now, limit: batchSize)
+        guard !batch.isEmpty else { return .wait(until: schedule.nextDue()) }
+        opensAt = now + settings.spacing
+        return .poll(batch)
+    }
+
+    /// What `event`, the answer to the request for `batch`, means. `unitRandom` in [0, 1)
+    /// draws the backoff's jitter.
+    package mutating func handle(_ event: Event, for batch: [RunID], at now: Instant, unitRandom: Double) -> Action {
+        switch event {
+        case .answered:
+            consecutiveFailures = 0
+            condition = .ok
+            return .apply
+
+        case .rateLimited(let retryAfter):
+            let wait = retryAfter ?? backoffDelay(unitRandom)
+            return backOff(batch, for: wait, at: now, reason: "rate limited (429)")
+
+        case .failed(let reason):
+            return backOff(batch, for: backoffDelay(unitRandom), at: now, reason: reason)
+
+        case .keyRejected:
+            let first: Bool
+            if case .keyRejected = condition { first = false } else { first = true }
+            let until = now + settings.keyRejectedRetry
+            close(until: until, putting: batch)
+            condition = .keyRejected(until: until)
+            return .pause(until: until, first: first)
+
+        case .batchTooBig(let status, let detail):
+            guard batch.count > 1 else {
+                return backOff(batch, for: backoffDelay(unitRandom), at: now, reason: "HTTP \(status): \(detail)")
+            }
+            batchSize = min(batchSize, batch.count / 2)
+            for id in batch { schedule.schedule(id, at: now) }
+            return .halve(to: batchSize)
+        }
+    }
+
+    /// The answer could not be recorded (the store failed): nothing changed, so the batch
+    /// is asked about again after `interval`. Not the API's fault: no backoff.
+    package mutating func retryLater(_ batch: [RunID], after interval: Duration, at now: Instant) {
+        for id in batch { schedule.schedule(id, at: now + interval) }
+    }
+
+    /// A reload: new budget and batch size; an operator who reloads after fixing a key or
+    /// an outage wants it tried now, so a pause or backoff ends.
+    package mutating func reconfigure(_ settings: Settings, at now: Instant) {
+        self.settings = settings
+        batchSize = settings.batchSize
+        if condition != .ok || consecutiveFailures > 0 {
+            opensAt = now
+            consecutiveFailures = 0
+            condition = .ok
+        }
+    }
+
+    private mutating func backoffDelay(_ unitRandom: Double) -> Duration {
+        consecutiveFailures += 1
+        return settings.backoff.delay(attempt: consecutiveFailures, unitRandom: unitRandom)
+    }
+
+    private mutating func backOff(_ batch: [RunID], for wait: Duration, at now: Instant, reason: String) -> Action {
+        let until = now + wait
+        close(until: until, putting: batch)
+        if case .keyRejected = condition {} else { condition = .backingOff(until: opensAt ?? until, reason: reason) }
+        return .backOff(until: opensAt ?? until, wait: wait, reason: reason)
+    }
+
+    /// No request before `until` (a longer closure already in force stays); the batch is
+    /// due again when the gate opens, at the front of the queue.
+    private mutating func close(until: Instant, putting batch: [RunID]) {
+        opensAt = max(opensAt ?? until, until)
+        for id in batch { schedule.schedule(id, at: until) }
+    }
+}

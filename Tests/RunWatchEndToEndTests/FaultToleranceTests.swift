@@ -1,0 +1,223 @@
+import Foundation
+import RunWatch
+import RunWatchCore
+import RunWatchTesting
+import Testing
+
+/// The poller against a misbehaving API: every run still reaches its true end, and the
+/// simulator's own counters show the daemon stayed polite.
+@Suite struct FaultToleranceTests {
+    @Test func everyRunEndsTrulyDespiteErrorsRateLimitsAndAnOutage() async throws {
+        var options = CekuraSimulator.Options()
+        options.seed = 31
+        options.stageSeconds = 1...8
+        options.unknownStatusRate = 0.2
+        options.faults.serverErrorRate = 0.10
+        options.faults.truncateRate = 0.02
+        options.faults.rateLimitRate = 0.05
+        options.faults.retryAfterSeconds = 1
+        options.faults.oddityRate = 0.3
+        options.faults.malformedRunRate = 0.02
+        let ids = Array(7001...7150)
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, configure: { config, hooks in
+                config.api.batchSize = 25
+                config.api.maxRequestsPerSecond = 8
+                config.api.maxConcurrentRequests = 2
+                config.api.backoffBase = .milliseconds(200)
+                config.api.backoffCap = .seconds(2)
+                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+            }) { h in
+                h.simulator.addRandomRuns(ids)
+                try h.submit(ids)
+                // Let the runs get going, then take the API away for 30 s.
+                let started = await waitUntil(timeout: .seconds(30)) { h.simulator.counters.answered200 >= 60 }
+                #expect(started)
+                var faults = h.simulator.faults
+                faults.outage = true
+                h.simulator.setFaults(faults)
+                let outageStart = ContinuousClock.now
+                let sawOutage = await waitUntil(timeout: .seconds(10)) { h.simulator.counters.dropped >= 1 }
+                #expect(sawOutage)
+                try await Task.sleep(until: outageStart + .seconds(30))
+                faults.outage = false
+                h.simulator.setFaults(faults)
+
+                let settled = await waitUntil(timeout: .seconds(120), every: .milliseconds(100)) { await h.settled(expecting: ids.count) }
+                #expect(settled)
+                for id in ids {
+                    let truth = try #require(h.simulator.truth(id))
+                    let history = try #require(try await h.daemon.store.history(of: id))
+                    #expect(history.status == truth.status.rawValue, "run \(id)")
+                }
+                let hooks = h.receiver.deliveries
+                #expect(hooks.count == ids.count, "every end delivered once")
+                #expect(Set(hooks.compactMap { $0.header("webhook-id") }).count == ids.count)
+
+                let counters = h.simulator.counters
+                // Every fault fired.
+                #expect(counters.serverErrors > 0)
+                #expect(counters.truncated > 0)
+                #expect(counters.rateLimited > 0)
+                #expect(counters.dropped > 0)
+                #expect(counters.malformedRunsServed > 0)
+                #expect(counters.requestsInsideRetryAfter == 0)
+                #expect(counters.pollsAfterTerminalServed == 0)
+                #expect(counters.maxConcurrentRequests <= 2)
+                #expect(counters.maxIDsInRequest <= 25)
+                #expect(h.simulator.maxRequestsInWindow(seconds: 1) <= 8, "the request budget was exceeded")
+            }
+        }
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsHonoured() async throws {
+        var options = CekuraSimulator.Options()
+        options.stageSeconds = 0.2...0.6
+        options.faults.rateLimitRate = 0.3
+        options.faults.retryAfterSeconds = 1
+        options.faults.retryAfterAsDate = true
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
+                config.api.batchSize = 5
+                config.api.maxRequestsPerSecond = 20
+            }) { h in
+                h.simulator.addRandomRuns(1...30)
+                try h.submit(Array(1...30))
+                let settled = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 30) }
+                #expect(settled)
+                #expect(h.simulator.counters.rateLimited > 0)
+                #expect(h.simulator.counters.requestsInsideRetryAfter == 0)
+            }
+        }
+    }
+
+    @Test func aSimulatedRateLimitIsNeverHitWhenTheBudgetIsBelowIt() async throws {
+        var options = CekuraSimulator.Options()
+        options.stageSeconds = 0.5...1.5
+        options.faults.rateLimitPerSecond = 5
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
+                config.api.batchSize = 10
+                config.api.maxRequestsPerSecond = 4
+                config.api.pollInterval = .milliseconds(100)
+            }) { h in
+                h.simulator.addRandomRuns(1...200)
+                try h.submit(Array(1...200))
+                let settled = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 200) }
+                #expect(settled)
+                #expect(h.simulator.counters.rateLimited == 0, "a full backlog at start-up must not burst")
+                #expect(h.simulator.maxRequestsInWindow(seconds: 1) <= 4)
+                #expect(h.daemon.poller.effectiveSweepPeriod == .milliseconds(100), "nothing left to watch")
+            }
+        }
+    }
+
+    @Test func aRejectedKeyPausesPollingAndKeepsState() async throws {
+        var options = CekuraSimulator.Options()
+        options.apiKey = "the-right-key"
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, apiKey: "a-wrong-key") { h in
+                h.simulator.addRandomRuns(1...5)
+                try h.submit(Array(1...5))
+                let rejected = await waitUntil(timeout: .seconds(10)) { h.daemon.status.current.api == .keyRejected }
+                #expect(rejected)
+                #expect(h.daemon.status.current.rendered.contains("API key rejected"))
+                // Retrying cannot help: no second request within the retry period (5 min).
+                try await Task.sleep(for: .seconds(1))
+                #expect(h.simulator.counters.unauthorized == 1)
+                #expect(try await h.daemon.store.activeRuns().count == 5)
+            }
+        }
+    }
+
+    @Test func aRefusedBatchIsHalvedUntilItFits() async throws {
+        var options = CekuraSimulator.Options()
+        options.stageSeconds = 0.2...0.5
+        options.faults.maxIDsPerRequest = 30
+        try await withTemporaryDirectory { dir in
+            // One worker, so the halving sequence is exact (two workers may both send a
+            // batch of the old size before the first refusal halves it).
+            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
+                config.api.batchSize = 100
+                config.api.maxConcurrentRequests = 1
+            }) { h in
+                h.simulator.addRandomRuns(1...100)
+                try h.submit(Array(1...100))
+                let settled = await waitUntil(timeout: .seconds(60)) { await h.settled(expecting: 100) }
+                #expect(settled)
+                #expect(h.simulator.counters.refusedTooManyIDs == 2, "100 → 50 → 25")
+                #expect(h.simulator.counters.maxIDsInRequest == 100)
+            }
+        }
+    }
+
+    @Test func runsTheAPINeverReturnsEndAsNotFoundAndAlert() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
+                config.watch.notFoundAfter = 3
+                config.watch.notFoundMinAge = .zero
+                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+            }) { h in
+                try h.submit([404_001, 404_002])
+                let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 2) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 404_001)?.status == "not_found")
+                let types = h.receiver.deliveries.compactMap { $0.json?["type"] as? String }
+                #expect(types == ["run.not_found", "run.not_found"])
+            }
+        }
+    }
+
+    @Test func runsPastTheirDeadlineExpire() async throws {
+        var options = CekuraSimulator.Options()
+        options.stageSeconds = 600...600
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, configure: { config, hooks in
+                config.watch.deadline = .seconds(1)
+                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
+            }) { h in
+                h.simulator.addRandomRuns([9])
+                try h.submit([9])
+                let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 9)?.status == "expired")
+                let text = h.receiver.deliveries.first?.json?["text"] as? String
+                #expect(text?.contains("did not end before its deadline") == true)
+            }
+        }
+    }
+
+    @Test func aRunWhoseObjectIsAlwaysUnreadableStillEndsAtItsDeadline() async throws {
+        var options = CekuraSimulator.Options()
+        options.faults.malformedRunRate = 1
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in config.watch.deadline = .seconds(1) }) { h in
+                h.simulator.addRandomRuns([5])
+                try h.submit([5])
+                let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 5)?.status == "expired")
+            }
+        }
+    }
+
+    @Test func completedWithNullSuccessIsPolledThroughTheGrace() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
+                config.watch.successGrace = .seconds(1)
+                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+            }) { h in
+                h.simulator.addRun(1, script: RunScript(stages: [.init("running", seconds: 0.2), .init("completed", seconds: 0)], success: nil))
+                try h.submit([1])
+                let sawCompleted = await waitUntil(timeout: .seconds(10)) {
+                    (try? await h.daemon.store.history(of: 1))?.status == "completed"
+                }
+                #expect(sawCompleted)
+                #expect(h.daemon.poller.watchedCount == 1, "still watched while success is null")
+                let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(h.receiver.deliveries.compactMap { $0.json?["type"] as? String } == ["run.completed"])
+            }
+        }
+    }
+}
