@@ -59,7 +59,7 @@ package struct PollGate: Sendable {
     package enum Action: Sendable, Equatable {
         /// The answer counts: the driver applies it and reschedules each run by its status.
         case apply
-        /// No request of any kind before `until`; the batch is due again then.
+        /// No request of any kind before `until`; the batch goes first after that.
         case backOff(until: Instant, wait: Duration, reason: String)
         /// Smaller batches from now on; the batch is due again at once.
         case halve(to: Int)
@@ -148,7 +148,7 @@ package struct PollGate: Sendable {
             let first: Bool
             if case .keyRejected = condition { first = false } else { first = true }
             let until = now + settings.keyRejectedRetry
-            close(until: until, putting: batch)
+            close(until: until, at: now, putting: batch)
             condition = .keyRejected(until: until)
             return .pause(until: until, first: first)
 
@@ -187,15 +187,16 @@ package struct PollGate: Sendable {
 
     private mutating func backOff(_ batch: [RunID], for wait: Duration, at now: Instant, reason: String) -> Action {
         let until = now + wait
-        close(until: until, putting: batch)
+        close(until: until, at: now, putting: batch)
         if case .keyRejected = condition {} else { condition = .backingOff(until: opensAt ?? until, reason: reason) }
         return .backOff(until: opensAt ?? until, wait: wait, reason: reason)
     }
 
-    /// No request before `until` (a longer closure already in force stays); the batch is
-    /// due again when the gate opens, at the front of the queue.
-    private mutating func close(until: Instant, putting batch: [RunID]) {
+    /// No request before `until` (a longer closure already in force stays). The batch is
+    /// due at once, so it goes first when the gate opens, whether at `until` or earlier
+    /// after a reload; the closed gate, not the schedule, is what holds it back.
+    private mutating func close(until: Instant, at now: Instant, putting batch: [RunID]) {
         opensAt = max(opensAt ?? until, until)
-        for id in batch { schedule.schedule(id, at: until) }
+        for id in batch { schedule.schedule(id, at: now) }
     }
 }

@@ -28,16 +28,15 @@ package struct Transition: Sendable, Equatable {
     }
 }
 
-/// The status-level meaning of one observation: the new state, the transition if the
-/// status changed, and the outcome if this observation is the first to show an end.
-/// (`RunTracker` adds the lifecycle rules on top: success grace, not found, deadline.)
+/// The status-level meaning of one observation: the new state, and the transition if the
+/// status changed. Whether the run's outcome is decided is `RunTracker`'s call alone (it
+/// knows the lifecycle rules: success grace, not found, deadline).
 package struct StatusDiff: Sendable, Equatable {
     package var current: RunState
     package var transition: Transition?
-    package var outcome: RunOutcome?
 }
 
-/// Turns observations into transitions and outcomes. Pure: the time is an input.
+/// Turns observations into transitions. Pure: the time is an input.
 package enum TransitionTracker {
     package static func observe(_ snapshot: RunSnapshot, previous: RunState, at now: Date) -> StatusDiff {
         let current = RunState(status: snapshot.status, success: snapshot.success)
@@ -45,10 +44,6 @@ package enum TransitionTracker {
         let transition = changed
             ? Transition(runID: snapshot.id, from: previous.status, to: snapshot.status, at: now)
             : nil
-        // An outcome is reported once: on the observation that first shows the run ended.
-        let outcome = !previous.isTerminal && snapshot.status.isTerminal
-            ? RunOutcome(terminal: snapshot.status, success: snapshot.success)
-            : nil
-        return StatusDiff(current: current, transition: transition, outcome: outcome)
+        return StatusDiff(current: current, transition: transition)
     }
 }

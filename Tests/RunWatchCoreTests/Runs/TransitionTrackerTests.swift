@@ -29,16 +29,19 @@ import Testing
         // Unknown values are transitions but never outcomes.
         Case(previous: RunState(status: .running), seen: .unknown("transcribing"), transition: true, outcome: nil),
         Case(previous: RunState(status: .unknown("transcribing")), seen: .evaluating, transition: true, outcome: nil),
-        // An ended run seen again (should not happen: polling stops) reports nothing new.
+    ]
+
+    /// Status-level only: an ended run is no longer tracked, so these never reach the
+    /// outcome rules; they pin that an unchanged status is not a transition.
+    static let afterTheEnd: [Case] = [
         Case(previous: RunState(status: .failed), seen: .failed, transition: false, outcome: nil),
         Case(previous: RunState(status: .completed, success: true), seen: .failed, transition: true, outcome: nil),
     ]
 
-    @Test(arguments: cases)
-    func observation(_ c: Case) {
+    @Test(arguments: cases + afterTheEnd)
+    func transition(_ c: Case) {
         let update = TransitionTracker.observe(RunSnapshot(id: 5, status: c.seen, success: c.success), previous: c.previous, at: at)
         #expect(update.current == RunState(status: c.seen, success: c.success))
-        #expect(update.outcome == c.outcome)
         if c.transition {
             #expect(update.transition == Transition(runID: 5, from: c.previous.status, to: c.seen, at: at))
         } else {
@@ -46,14 +49,29 @@ import Testing
         }
     }
 
+    /// The one definition of "the outcome is decided": `RunTracker`, on the observation
+    /// that first shows the end (with `success` known, so no grace applies here).
+    @Test(arguments: cases)
+    func outcome(_ c: Case) {
+        let run = TrackedRun(state: c.previous, submittedAt: at)
+        let (_, update) = RunTracker.observe(RunSnapshot(id: 5, status: c.seen, success: c.success), run: run, at: at, policy: WatchPolicy())
+        #expect(update.outcome == c.outcome)
+        #expect(update.ended == (c.outcome != nil))
+    }
+
     @Test func everyPathThroughTheKnownStatusesEndsWithOneOutcome() {
-        // For every ordered pair of known statuses, walking a → b yields an outcome iff b
-        // is terminal and a is not, and exactly one along any walk that ends.
+        // For every ordered pair of known statuses, walking a → b decides an outcome iff a
+        // or b is terminal, exactly once: an ended run leaves the watch list.
         for a in RunStatus.known {
             for b in RunStatus.known {
-                let first = TransitionTracker.observe(RunSnapshot(id: 1, status: a), previous: RunState(), at: at)
-                let second = TransitionTracker.observe(RunSnapshot(id: 1, status: b), previous: first.current, at: at)
-                let outcomes = [first.outcome, second.outcome].compactMap { $0 }
+                var outcomes: [RunOutcome] = []
+                var run = TrackedRun(submittedAt: at)
+                for status in [a, b] {
+                    let (next, update) = RunTracker.observe(RunSnapshot(id: 1, status: status, success: true), run: run, at: at, policy: WatchPolicy())
+                    if let outcome = update.outcome { outcomes.append(outcome) }
+                    if update.ended { break }
+                    run = next
+                }
                 #expect(outcomes.count == ((a.isTerminal || b.isTerminal) ? 1 : 0), "\(a) → \(b)")
             }
         }
