@@ -10,7 +10,7 @@ import Testing
     @Test func everyRunEndsTrulyDespiteErrorsRateLimitsAndAnOutage() async throws {
         var options = CekuraSimulator.Options()
         options.seed = 31
-        options.stageSeconds = 1...8
+        options.stageSeconds = 1...5
         options.unknownStatusRate = 0.2
         options.faults.serverErrorRate = 0.10
         options.faults.truncateRate = 0.02
@@ -30,7 +30,9 @@ import Testing
             }) { h in
                 h.simulator.addRandomRuns(ids)
                 try h.submit(ids)
-                // Let the runs get going, then take the API away for 30 s.
+                // Let the runs get going, then take the API away for 8 s: several rounds of
+                // backoff up to its 2 s cap. (Every gate rule is table-tested in
+                // PollGateTests; this checks the whole daemon lives through it.)
                 let started = await waitUntil(timeout: .seconds(30)) { h.simulator.counters.answered200 >= 60 }
                 #expect(started)
                 var faults = h.simulator.faults
@@ -39,7 +41,7 @@ import Testing
                 let outageStart = ContinuousClock.now
                 let sawOutage = await waitUntil(timeout: .seconds(10)) { h.simulator.counters.dropped >= 1 }
                 #expect(sawOutage)
-                try await Task.sleep(until: outageStart + .seconds(30))
+                try await Task.sleep(until: outageStart + .seconds(8))
                 faults.outage = false
                 h.simulator.setFaults(faults)
 
