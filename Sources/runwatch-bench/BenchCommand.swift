@@ -15,6 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The simulated API's rate limit (and runwatch's budget), requests per second.") var rps = 2.0
     @Option(help: "Watched-run counts for the scale table, comma-separated.") var scale = "1000,10000,100000"
     @Flag(help: "Skip the latency comparison.") var skipLatency = false
+    @Flag(help: "Skip the latency comparison under API faults.") var skipFaults = false
     @Flag(help: "Skip the scale table.") var skipScale = false
     @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
     @Flag(help: "Skip the delivery table.") var skipDelivery = false
@@ -27,8 +28,12 @@ struct BenchCommand: AsyncParsableCommand {
             return handler
         }
         if !skipLatency {
-            let rows = try await LatencyBenchmark(runs: latencyRuns, rps: rps).run()
-            LatencyBenchmark.printTable(rows)
+            let benchmark = LatencyBenchmark(runs: latencyRuns, rps: rps)
+            benchmark.printTable(try await benchmark.run())
+        }
+        if !skipFaults {
+            let benchmark = LatencyBenchmark(runs: latencyRuns, rps: rps, faulty: true)
+            benchmark.printTable(try await benchmark.run())
         }
         // Smallest memory first: peak RSS only grows within one process.
         if !skipScale {

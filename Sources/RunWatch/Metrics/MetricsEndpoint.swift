@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The HTTP endpoint for the registry (`GET /metrics`), plus `GET /healthz` (200 while
+/// every loop makes progress, 503 otherwise).
+package final class MetricsEndpoint: Service {
+    private let server: LoopbackHTTPServer
+    private let logger: Logger
+
+    package var baseURL: String { server.baseURL }
+
+    package static func bind(listen: String, registry: PrometheusCollectorRegistry, heartbeat: Heartbeat, status: StatusBoard, logger: Logger) async throws -> MetricsEndpoint {
+        guard let (host, port) = RunWatchMetrics.parseListen(listen) else {
+            throw Daemon.StartError(description: "metrics_listen: '\(listen)' is not host:port or a port")
+        }
+        let server = try await LoopbackHTTPServer.bind(host: host, port: port) { request in
+            switch (request.method, request.path) {
+            case ("GET", "/metrics"):
+                return .respond(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(registry.emitToBuffer()))
+            case ("GET", "/healthz"):
+                let stalled = heartbeat.stalled()
+                let body = stalled.isEmpty ? "ok: \(status.current.rendered)\n" : "stalled: \(stalled.joined(separator: " "))\n"
+                return .text(stalled.isEmpty ? 200 : 503, body)
+            default:
+                return .text(404, "not found; try /metrics or /healthz\n")
+            }
+        }
+        return MetricsEndpoint(server: server, logger: logger)
+    }
+
+    private init(server: LoopbackHTTPServer, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        logger.info("serving metrics", metadata: ["url": "\(server.baseURL)/metrics"])
+        try await cancelWhenGracefulShutdown {
+            try await self.server.run()
+        }
+    }
+}
