@@ -39,9 +39,6 @@ package struct RunScript: Sendable, Equatable, Codable {
         return (stages[stages.count - 1].status, true)
     }
 
-    /// What the run should alert about, if anything.
-    package var finalOutcome: RunOutcome? { RunOutcome(terminal: finalStatus, success: success) }
-
     /// A seeded-random lifecycle: pending → (in_queue) → running → (unknown status) →
     /// evaluating → completed / failed / timeout / cancelled, with realistic odds.
     package static func random(

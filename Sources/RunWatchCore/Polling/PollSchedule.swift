@@ -7,7 +7,8 @@ import Foundation
 /// reschedules them (after an answer, or after a failed request). Pure: time is an input.
 package struct PollSchedule: Sendable {
     private var dueAt: [RunID: ContinuousClock.Instant] = [:]
-    private var inFlight: Set<RunID> = []
+    /// Taken runs, with the due time they had: a refused request puts them back there.
+    private var inFlight: [RunID: ContinuousClock.Instant] = [:]
     private var heap = MinHeap()
 
     package init() {}
@@ -15,7 +16,7 @@ package struct PollSchedule: Sendable {
     /// Runs being watched (due or in flight).
     package var count: Int { dueAt.count + inFlight.count }
     package var isEmpty: Bool { count == 0 }
-    package func contains(_ id: RunID) -> Bool { dueAt[id] != nil || inFlight.contains(id) }
+    package func contains(_ id: RunID) -> Bool { dueAt[id] != nil || inFlight[id] != nil }
 
     /// Starts watching `id` (no-op if already watched).
     package mutating func add(_ id: RunID, dueAt date: ContinuousClock.Instant) {
@@ -33,15 +34,22 @@ package struct PollSchedule: Sendable {
 
     /// Puts a taken (or waiting) run back with a new due time.
     package mutating func schedule(_ id: RunID, at date: ContinuousClock.Instant) {
-        inFlight.remove(id)
+        inFlight[id] = nil
         dueAt[id] = date
         heap.push(.init(due: date, id: id))
+    }
+
+    /// Puts a taken run back where it was (a refused request): it keeps its place among
+    /// the most overdue instead of going to the back of the queue.
+    package mutating func requeue(_ id: RunID) {
+        guard let due = inFlight[id] else { return }
+        schedule(id, at: due)
     }
 
     /// Stops watching `id`, whether it is waiting or in flight.
     package mutating func remove(_ id: RunID) {
         dueAt[id] = nil
-        inFlight.remove(id)
+        inFlight[id] = nil
     }
 
     /// The earliest time a waiting run falls due, if any run is waiting.
@@ -59,7 +67,7 @@ package struct PollSchedule: Sendable {
             guard let top = heap.top, top.due <= now else { break }
             _ = heap.pop()
             dueAt[top.id] = nil
-            inFlight.insert(top.id)
+            inFlight[top.id] = top.due
             batch.append(top.id)
         }
         return batch

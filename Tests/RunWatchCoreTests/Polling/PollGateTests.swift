@@ -110,6 +110,18 @@ import Testing
         #expect(gate.next(at: at(1)) == .poll(Array(1...100)))
     }
 
+    @Test func aRefusedBatchGoesAheadOfRunsThatFellDueWhileItWasInFlight() {
+        var settings = Self.settings
+        settings.batchSize = 2
+        var gate = gate(watching: 1...2, settings: settings)
+        #expect(gate.next(at: t0) == .poll([1, 2]))
+        gate.watch([3, 4], at: at(0.5))
+        #expect(gate.handle(.failed(reason: "HTTP 502"), for: [1, 2], at: at(1), unitRandom: 0.5)
+            == .backOff(until: at(1), wait: .zero, reason: "HTTP 502"))
+        #expect(gate.next(at: at(1)) == .poll([1, 2]))
+        #expect(gate.next(at: at(1.55)) == .poll([3, 4]))
+    }
+
     @Test func keyRejectionPausesLogsOnceAndAReloadResumesAtOnce() {
         var gate = gate(watching: 1...3)
         guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
