@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import RunWatch
 import RunWatchCore
+import RunWatchTesting
 
 /// Spool ingest throughput, and the time to READY from a cold start with a big store.
 struct IngestBenchmark {
@@ -20,7 +21,7 @@ struct IngestBenchmark {
     func run() async throws -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-ingest-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let spool = SpoolDirectory(root: dir + "/spool")
+        let spool = InProcessDaemon.spool(in: dir)
         try spool.prepare()
         let perFile = ids / files
         for file in 0..<files {
@@ -28,34 +29,32 @@ struct IngestBenchmark {
             try SpoolWriter.submit(SpoolSubmission(runIDs: Array(first..<(first + perFile))), to: spool)
         }
         let logger = Logger(label: "bench")
-        let store = try SQLiteRunStore.open(directory: dir + "/state")
+        let state = InProcessDaemon.stateDirectory(in: dir)
+        let store = try SQLiteRunStore.open(directory: state)
         let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: { Date() })
         let started = ContinuousClock.now
         let ingested = try await ingester.scanOnce()
         let ingestSeconds = (ContinuousClock.now - started).secondsDouble
         precondition(ingested.newIDs.count == perFile * files, "ingest lost ids")
 
-        var config = RunWatch.Configuration()
-        config.api.baseURL = "http://127.0.0.1:9"
-        config.spoolDir = dir + "/spool"
-        config.stateDir = dir + "/state"
-        let readyActive = try await timeToReady(config, logger)
+        let readyActive = try await timeToReady(over: dir, logger)
 
         // The same rows, all ended: what a long-running install's store mostly holds.
-        let queue = try DatabaseQueue(path: dir + "/state/" + SQLiteRunStore.fileName)
+        let queue = try DatabaseQueue(path: state + "/" + SQLiteRunStore.fileName)
         try await queue.write { db in
             try db.execute(sql: "UPDATE runs SET status = 'completed', success = 1, terminal = 1, ended_at = ?", arguments: [Date().timeIntervalSince1970])
         }
         try queue.close()
-        let readyEnded = try await timeToReady(config, logger)
+        let readyEnded = try await timeToReady(over: dir, logger)
         return Result(ids: ids, files: files, ingestSeconds: ingestSeconds, readyActiveSeconds: readyActive, readyEndedSeconds: readyEnded)
     }
 
-    /// What `runwatch daemon` does before READY=1: open and check the store, load the
-    /// active runs into the schedule, scan the spool.
-    private func timeToReady(_ config: RunWatch.Configuration, _ logger: Logger) async throws -> Double {
+    /// What `runwatch daemon` does before READY=1 over the store in `dir`: open and check
+    /// it, load the active runs into the schedule, scan the spool. Nothing listens at the
+    /// API URL; the daemon is prepared, never run.
+    private func timeToReady(over dir: String, _ logger: Logger) async throws -> Double {
         let started = ContinuousClock.now
-        _ = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": "x"], logger: logger, systemd: .disabled)
+        _ = try await InProcessDaemon.prepare(apiURL: "http://127.0.0.1:9", in: dir, apiKey: "x", logger: logger)
         return (ContinuousClock.now - started).secondsDouble
     }
 

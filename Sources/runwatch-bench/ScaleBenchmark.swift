@@ -32,24 +32,20 @@ struct ScaleBenchmark {
         defer { simulator.terminate() }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-scale-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var config = Configuration()
-        config.api.baseURL = baseURL
-        config.api.batchSize = 100
-        config.api.maxRequestsPerSecond = 200
-        config.api.pollInterval = .seconds(3600)
-        config.spoolDir = dir + "/spool"
-        config.stateDir = dir + "/state"
-        let ids = Array(1...count)
-        try SpoolDirectory(root: config.spoolDir).prepare()
-        try SpoolWriter.submit(SpoolSubmission(runIDs: ids), to: SpoolDirectory(root: config.spoolDir))
-        let logger = Logger(label: "bench")
+        let spool = InProcessDaemon.spool(in: dir)
+        try spool.prepare()
+        try SpoolWriter.submit(SpoolSubmission(runIDs: Array(1...count)), to: spool)
         // Ingest happens here, before the clock starts: the sweep is what is measured.
-        let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": "sim-api-key"], logger: logger, systemd: .disabled)
+        let runwatch = try await InProcessDaemon.prepare(apiURL: baseURL, in: dir, apiKey: "sim-api-key", logger: Logger(label: "bench")) { config in
+            config.api.batchSize = 100
+            config.api.maxRequestsPerSecond = 200
+            config.api.pollInterval = .seconds(3600)
+        }
         let cpuBefore = ResourceUsage.cpuSeconds()
         let started = ContinuousClock.now
-        let swept = try await InProcess.running(daemon, logger: logger) {
+        let swept = try await runwatch.run {
             _ = await waitUntil(timeout: .seconds(900), every: .milliseconds(50)) {
-                guard let summary = try? await daemon.store.summary() else { return false }
+                guard let summary = try? await runwatch.daemon.store.summary() else { return false }
                 return summary.runsByStatus["submitted"] == nil
             }
             return ContinuousClock.now

@@ -32,48 +32,40 @@ struct DemoCommand: AsyncParsableCommand {
         let simulator = CekuraSimulator(options: simOptions)
         let ids = Array(1001...(1000 + runs))
         simulator.addRandomRuns(ids)
-
+        // One line per message that arrived, a digest included; the daemon's own
+        // "notification delivered" lines (one per run) are left out.
         let receiver = WebhookReceiver { delivery in
             guard delivery.path == "/slack", let text = delivery.json?["text"] as? String else { return }
-            print("      🔔 Slack alert: \(text)")
+            print("      🔔 \(SlackDelivery.summary(text)): \(text)")
         }
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
-
-        var config = Configuration()
-        config.api.baseURL = api.baseURL
-        config.api.pollInterval = .seconds(1)
-        config.api.batchSize = 20
-        config.api.maxRequestsPerSecond = 10
-        config.spoolDir = workDir + "/spool"
-        config.stateDir = workDir + "/state"
-        config.spoolScanInterval = .milliseconds(250)
-        config.notifiers = [
-            // Failures ending within 3 s of each other arrive as one digest (the default
-            // window is 10 s; shorter here so the demo shows alerts as runs end).
-            .init(name: "ops-slack", kind: .slack, url: hooks.baseURL + "/slack", groupWindow: .seconds(3)),
-            .init(name: "ci-webhook", kind: .webhook, url: hooks.baseURL + "/hooks"),
-        ]
 
         LoggingSystem.bootstrap { _ in CompactLogHandler() }
-        let logger = Logger(label: "runwatch")
-        print("runwatch demo: simulator at \(api.baseURL), receiver at \(hooks.baseURL), state in \(workDir)")
-        let daemon = try await Daemon.prepare(
-            configuration: config, environment: ["CEKURA_API_KEY": simOptions.apiKey], logger: logger, systemd: .disabled)
         let timeout = self.timeout
-        let finished = try await InProcess.serving([api, hooks]) {
-            try await InProcess.running(daemon, logger: logger) {
-                // Two producers, as CI jobs would: a plain id list, and JSON with labels.
-                let half = ids.count / 2
-                let spool = SpoolDirectory(root: config.spoolDir)
-                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[..<half])), to: spool)
-                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(ids[half...]), labels: ["suite": "nightly"]), to: spool)
-                print("submitted \(ids.count) run ids through the spool")
-                return await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
-                    guard let summary = try? await daemon.store.summary() else { return false }
-                    return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0 && summary.outboxPending == 0
-                }
+        let (finished, daemon) = try await TestBed.run(
+            simulator: simulator, receiver: receiver, in: workDir, logger: Logger(label: "runwatch")
+        ) { config, hooksURL in
+            config.api.pollInterval = .seconds(1)
+            config.api.batchSize = 20
+            config.api.maxRequestsPerSecond = 10
+            config.spoolScanInterval = .milliseconds(250)
+            config.notifiers = [
+                // Failures ending within 3 s of each other arrive as one digest (the default
+                // window is 10 s; shorter here so the demo shows alerts as runs end).
+                .init(name: "ops-slack", kind: .slack, url: hooksURL + "/slack", groupWindow: .seconds(3)),
+                .init(name: "ci-webhook", kind: .webhook, url: hooksURL + "/hooks"),
+            ]
+            // Here, before the daemon starts and logs.
+            print("runwatch demo: simulator at \(config.api.baseURL), receiver at \(hooksURL), state in \(workDir)")
+        } _: { bed in
+            // Two producers, as CI jobs would: a plain id list, and JSON with labels.
+            let half = ids.count / 2
+            try bed.submit(Array(ids[..<half]))
+            try bed.submit(Array(ids[half...]), labels: ["suite": "nightly"])
+            print("submitted \(ids.count) run ids through the spool")
+            let finished = await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
+                await bed.settled(expecting: ids.count)
             }
+            return (finished, bed.daemon)
         }
         try await report(finished: finished, ids: ids, daemon: daemon, simulator: simulator, receiver: receiver)
     }

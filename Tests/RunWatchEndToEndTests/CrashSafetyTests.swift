@@ -20,31 +20,27 @@ import Glibc
         var slow = WebhookReceiver.Behaviour()
         slow.delaySeconds = 0.05  // widen the window between "received" and "answered"
         receiver.setBehaviour(slow)
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
         var rng = SplitMix64(seed: 99)
         try await withTemporaryDirectory { dir in
-            let config = dir + "/runwatch.yaml"
-            try """
-                api:
-                  base_url: \(api.baseURL)
-                  poll_interval: 300ms
-                  batch_size: 20
-                  max_requests_per_second: 20
-                spool_dir: \(dir)/spool
-                state_dir: \(dir)/state
-                spool_scan_interval: 200ms
-                notifiers:
-                  - name: ci
-                    kind: webhook
-                    url: \(hooks.baseURL)/hooks
-                """.write(toFile: config, atomically: true, encoding: .utf8)
             let spool = SpoolDirectory(root: dir + "/spool")
-            try spool.prepare()
             var submitted: [RunID] = []
-            try await withThrowingTaskGroup(of: Void.self) { servers in
-                servers.addTask { try await api.run() }
-                servers.addTask { try await hooks.run() }
+            try await LoopbackServers.serve(simulator: simulator, receiver: receiver) { servers in
+                let config = dir + "/runwatch.yaml"
+                try """
+                    api:
+                      base_url: \(servers.apiURL)
+                      poll_interval: 300ms
+                      batch_size: 20
+                      max_requests_per_second: 20
+                    spool_dir: \(dir)/spool
+                    state_dir: \(dir)/state
+                    spool_scan_interval: 200ms
+                    notifiers:
+                      - name: ci
+                        kind: webhook
+                        url: \(servers.hooksURL)/hooks
+                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                try spool.prepare()
                 for round in 0..<30 {
                     let daemon = try DaemonProcess(config: config, apiKey: options.apiKey)
                     let ids = Array((round * 10 + 1)...(round * 10 + 10)).map { $0 + 900_000 }
@@ -67,7 +63,6 @@ import Glibc
                 daemon.kill(SIGTERM)
                 #expect(await daemon.waitForExit(timeout: 30))
                 #expect(daemon.exitStatus == 0)
-                servers.cancelAll()
             }
 
             let store = try SQLiteRunStore.open(directory: dir + "/state", readOnly: true)

@@ -18,30 +18,25 @@ import Glibc
         simulator.addRun(2, script: RunScript(stages: [.init("running", seconds: 0.3), .init("completed", seconds: 0)], success: true))
         simulator.addRun(3, script: RunScript(stages: [.init("pending", seconds: 0.3), .init("timeout", seconds: 0)], success: false))
         simulator.addRun(4, script: RunScript(stages: [.init("running", seconds: 600), .init("completed", seconds: 0)], success: true))
-        let receiver = WebhookReceiver()
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
         let port = try freePort()
         try await withTemporaryDirectory { dir in
-            let config = dir + "/runwatch.yaml"
-            try """
-                api:
-                  base_url: \(api.baseURL)
-                  poll_interval: 200ms
-                  max_requests_per_second: 20
-                spool_dir: \(dir)/spool
-                state_dir: \(dir)/state
-                metrics_listen: "127.0.0.1:\(port)"
-                notifiers:
-                  - name: ci
-                    kind: webhook
-                    url: \(hooks.baseURL)/hooks
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            try SpoolDirectory(root: dir + "/spool").prepare()
-            try SpoolWriter.submit(SpoolSubmission(runIDs: [1, 2, 3, 4]), to: SpoolDirectory(root: dir + "/spool"))
-            try await withThrowingTaskGroup(of: Void.self) { servers in
-                servers.addTask { try await api.run() }
-                servers.addTask { try await hooks.run() }
+            try await LoopbackServers.serve(simulator: simulator) { servers in
+                let config = dir + "/runwatch.yaml"
+                try """
+                    api:
+                      base_url: \(servers.apiURL)
+                      poll_interval: 200ms
+                      max_requests_per_second: 20
+                    spool_dir: \(dir)/spool
+                    state_dir: \(dir)/state
+                    metrics_listen: "127.0.0.1:\(port)"
+                    notifiers:
+                      - name: ci
+                        kind: webhook
+                        url: \(servers.hooksURL)/hooks
+                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                try SpoolDirectory(root: dir + "/spool").prepare()
+                try SpoolWriter.submit(SpoolSubmission(runIDs: [1, 2, 3, 4]), to: SpoolDirectory(root: dir + "/spool"))
                 let daemon = try DaemonProcess(config: config, apiKey: simulator.options.apiKey)
                 let url = "http://127.0.0.1:\(port)"
                 // The sampler refreshes gauges every 5 s; wait for the state after the ends.
@@ -72,49 +67,42 @@ import Glibc
                 #expect(health.hasPrefix("ok: watching 1"))
                 daemon.kill(SIGTERM)
                 #expect(await daemon.waitForExit(timeout: 30))
-                servers.cancelAll()
             }
         }
     }
 
     @Test func doctorPassesAHealthySetupAndNamesWhatIsBroken() async throws {
-        let simulator = CekuraSimulator()
-        let receiver = WebhookReceiver()
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
         try await withTemporaryDirectory { dir in
-            try SpoolDirectory(root: dir + "/spool").prepare()
-            try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
-            try writeFile(dir + "/key", simulator.options.apiKey)
-            func config(key: String, hook: String) throws -> String {
-                let path = dir + "/runwatch-\(UUID().uuidString).yaml"
-                try """
-                    api:
-                      base_url: \(api.baseURL)
-                      api_key_file: \(key)
-                    spool_dir: \(dir)/spool
-                    state_dir: \(dir)/state
-                    notifiers:
-                      - name: ops
-                        kind: slack
-                        url: \(hook)
-                    """.write(toFile: path, atomically: true, encoding: .utf8)
-                return path
-            }
-            try await withThrowingTaskGroup(of: Void.self) { servers in
-                servers.addTask { try await api.run() }
-                servers.addTask { try await hooks.run() }
-                let healthy = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
+            try await LoopbackServers.serve { servers in
+                try SpoolDirectory(root: dir + "/spool").prepare()
+                try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+                try writeFile(dir + "/key", servers.simulator.options.apiKey)
+                func config(key: String, hook: String) throws -> String {
+                    let path = dir + "/runwatch-\(UUID().uuidString).yaml"
+                    try """
+                        api:
+                          base_url: \(servers.apiURL)
+                          api_key_file: \(key)
+                        spool_dir: \(dir)/spool
+                        state_dir: \(dir)/state
+                        notifiers:
+                          - name: ops
+                            kind: slack
+                            url: \(hook)
+                        """.write(toFile: path, atomically: true, encoding: .utf8)
+                    return path
+                }
+                let healthy = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/key", hook: servers.hooksURL + "/slack")])
                 #expect(healthy.status == 0, "\(healthy.output)")
                 #expect(healthy.output.contains("PASS api: "))
                 #expect(healthy.output.contains("PASS notifier ops: slack endpoint reachable"))
                 #expect(healthy.output.contains("all checks passed"))
-                #expect(receiver.deliveries.filter { $0.method == "POST" }.isEmpty, "doctor only probes without --send")
+                #expect(servers.receiver.deliveries.filter { $0.method == "POST" }.isEmpty, "doctor only probes without --send")
 
-                let sent = try await Self.runwatch(["doctor", "--send", "--config", try config(key: dir + "/key", hook: hooks.baseURL + "/slack")])
+                let sent = try await Self.runwatch(["doctor", "--send", "--config", try config(key: dir + "/key", hook: servers.hooksURL + "/slack")])
                 #expect(sent.status == 0)
                 #expect(sent.output.contains("PASS notifier ops: sample alert delivered (HTTP 200)"))
-                #expect(receiver.deliveries.filter { $0.method == "POST" }.count == 1)
+                #expect(servers.receiver.deliveries.filter { $0.method == "POST" }.count == 1)
 
                 try writeFile(dir + "/bad-key", "wrong")
                 let deadPort = try freePort()
@@ -124,7 +112,6 @@ import Glibc
                 #expect(broken.output.contains("FAIL notifier ops: endpoint not reachable"))
                 #expect(!broken.output.contains(String(deadPort)), "the notifier URL is a secret and must not be printed")
                 #expect(broken.output.contains("2 check(s) failed"))
-                servers.cancelAll()
             }
         }
     }
@@ -155,23 +142,4 @@ import Glibc
         }
         return nil
     }
-}
-
-/// A loopback port nobody listens on right now.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-            guard bind(fd, pointer, length) == 0 else { return -1 }
-            return getsockname(fd, pointer, &length)
-        }
-    }
-    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -11,23 +11,19 @@ import Glibc
 /// socket, signals, exit codes, and the CLI.
 @Suite(.serialized) struct ProcessTests {
     @Test func daemonSendsReadyThenStoppingOnSIGTERMAndExitsZero() async throws {
-        let simulator = CekuraSimulator()
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
         try await withTemporaryDirectory { dir in
             let socket = try NotifySocket(path: dir + "/notify.sock")
             defer { socket.close() }
-            let config = dir + "/runwatch.yaml"
-            try """
-                api:
-                  base_url: \(api.baseURL)
-                  poll_interval: 1s
-                spool_dir: \(dir)/spool
-                state_dir: \(dir)/state
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            try await withThrowingTaskGroup(of: Void.self) { servers in
-                servers.addTask { try await api.run() }
-                try await Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: simulator)
-                servers.cancelAll()
+            try await LoopbackServers.serve { servers in
+                let config = dir + "/runwatch.yaml"
+                try """
+                    api:
+                      base_url: \(servers.apiURL)
+                      poll_interval: 1s
+                    spool_dir: \(dir)/spool
+                    state_dir: \(dir)/state
+                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                try await Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: servers.simulator)
             }
         }
     }

@@ -1,0 +1,47 @@
+import Foundation
+import RunWatchCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `runwatch daemon` as a child process, for tests of what only a real process
+/// shows: signals, exit codes, sd_notify, and surviving `kill -9`.
+package final class DaemonProcess: @unchecked Sendable {
+    private let process = Process()
+    private let exited = ExitSignal()
+
+    package init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
+        process.arguments = ["daemon", "--config", config]
+        process.environment = ["CEKURA_API_KEY": apiKey, "PATH": "/usr/bin:/bin"].merging(extraEnvironment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.terminationHandler = { [exited] _ in exited.fire() }
+        try process.run()
+    }
+
+    package var pid: Int32 { process.processIdentifier }
+    package var isRunning: Bool { process.isRunning }
+    package var exitStatus: Int32 { process.terminationStatus }
+    package var exitedNormally: Bool { process.terminationReason == .exit }
+
+    package func kill(_ signal: Int32) {
+        _ = Glibc.kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end, at most `timeout` seconds, without blocking a thread.
+    package func waitForExit(timeout: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.exited.wait(); return true }
+            group.addTask { try? await Task.sleep(for: .secondsDouble(timeout)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first || !self.process.isRunning
+        }
+    }
+
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+}
