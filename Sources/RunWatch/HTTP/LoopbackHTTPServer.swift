@@ -23,7 +23,8 @@ package final class LoopbackHTTPServer: Sendable {
 
     package enum Response: Sendable {
         case respond(status: Int, headers: [(String, String)], body: Data)
-        /// Close the connection without answering (a crashed or unreachable server).
+        /// Close the connection without answering. A primitive of the server, not a fault:
+        /// the simulator decides when to use it (its outage fault); `/metrics` never does.
         case dropConnection
 
         package static func json(_ status: Int, _ body: Data, headers: [(String, String)] = []) -> Response {
