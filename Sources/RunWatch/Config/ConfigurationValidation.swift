@@ -106,6 +106,9 @@ extension Configuration {
             check(notifier.groupWindow <= .seconds(300), "\(key).group_window", "must be at most 5m")
             check(notifier.maxAge >= .seconds(60), "\(key).max_age", "must be at least 1m")
             check(notifier.minInterval <= .seconds(60), "\(key).min_interval", "must be at most 1m")
+            check((1...64).contains(notifier.maxInFlight), "\(key).max_in_flight", "must be between 1 and 64, got \(notifier.maxInFlight)")
+            check(notifier.maxInFlight == 1 || notifier.kind == .webhook, "\(key).max_in_flight",
+                  "only applies to kind: webhook (Slack gets one message at a time, paced by min_interval)")
         }
         return problems
     }
