@@ -98,18 +98,16 @@ package struct Configuration: Sendable, Equatable {
             self.events = events ?? Self.defaultEvents(for: kind)
             self.transitions = transitions
             self.labels = labels
-            self.groupWindow = groupWindow ?? (kind == .slack ? .seconds(10) : .zero)
+            let defaults = kind.sink.defaults
+            self.groupWindow = groupWindow ?? defaults.groupWindow
             self.maxAge = maxAge
             self.bearerTokenFile = bearerTokenFile
-            self.minInterval = minInterval ?? (kind == .slack ? .seconds(1) : .zero)
-            self.maxInFlight = maxInFlight ?? (kind == .slack ? 1 : 4)
+            self.minInterval = minInterval ?? defaults.pace
+            self.maxInFlight = maxInFlight ?? defaults.maxInFlight
         }
 
         package static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {
-            switch kind {
-            case .slack: Set(RunOutcome.allCases.filter(\.isFailure))
-            case .webhook: Set(RunOutcome.allCases)
-            }
+            kind.sink.defaults.events
         }
     }
 }

@@ -45,11 +45,11 @@ package final class NotifierQueue: Sendable {
         }
 
         var planSettings: DeliveryPlan.Settings {
-            DeliveryPlan.Settings(groupWindow: kind == .slack ? groupWindow : .zero, pace: pace, maxAge: maxAge, maxInFlight: maxInFlight)
+            DeliveryPlan.Settings(groupWindow: kind.sink.defaults.digests ? groupWindow : .zero, pace: pace, maxAge: maxAge, maxInFlight: maxInFlight)
         }
     }
 
-    package typealias SendResult = WebhookSender.SendResult
+    package typealias SendResult = NotificationSender.SendResult
 
     /// What one send achieved, and for which runs (for logs and the latency metric).
     private struct Finished: Sendable {
@@ -194,7 +194,7 @@ package final class NotifierQueue: Sendable {
                 case .disable(let reason): disabled = reason
                 case .send(let again):
                     if case .invalidPayload(let reason) = result.verdict {
-                        logger.warning("Slack refused the message's blocks; sending the plain-text version once", metadata: ["reason": "\(reason)"])
+                        logger.warning("the endpoint refused the message's form; sending the plain-text version once", metadata: ["reason": "\(reason)"])
                     }
                     resends.append(again)
                 case .wait, .stop: break
@@ -231,7 +231,7 @@ package final class NotifierQueue: Sendable {
         let limit = 5000
         let entries = try await store.pendingEntries(notifier: endpoint.name, limit: limit)
         let wall = now()
-        let digests = endpoint.kind == .slack
+        let digests = endpoint.kind.sink.defaults.digests
         plan.outboxRead(entries.map { entry in
             DeliveryPlan.Entry(
                 id: entry.id, attempts: entry.attempts, digestible: digests && entry.isRunAlert,
@@ -264,13 +264,9 @@ package final class NotifierQueue: Sendable {
         guard let first = messages.first else {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: "message no longer in the outbox"), status: nil), sent: sent)
         }
-        let (body, fallbackText) = render(messages)
-        let result: SendResult
-        if batch.plainText, let fallbackText {
-            result = await send(JSONValue.object(["text": .string(fallbackText)]).encoded(), key: first.idempotencyKey)
-        } else {
-            result = await send(body, key: first.idempotencyKey)
-        }
+        let message = render(messages)
+        let body = batch.plainText ? message.plainText ?? message.body : message.body
+        let result = await send(body, key: first.idempotencyKey)
         return Finished(batch: batch, result: result, sent: sent)
     }
 
@@ -305,23 +301,16 @@ package final class NotifierQueue: Sendable {
         }
     }
 
-    /// The bytes to send and, for Slack, the plain-text fallback.
-    private func render(_ batch: [OutboxMessage]) -> (Data, String?) {
+    /// The message for one stored message, or several as one digest.
+    private func render(_ batch: [OutboxMessage]) -> RenderedMessage {
+        let sink = endpoint.kind.sink
         if batch.count > 1 {
-            let alerts = batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } }
-            let digest = SlackDigest.render(alerts)
-            if case .object(let fields) = digest, case .string(let text)? = fields["text"] { return (digest.encoded(), text) }
-            return (digest.encoded(), nil)
+            return sink.renderDigest(batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } })
         }
-        let payload = batch[0].payload
-        guard endpoint.kind == .slack,
-              let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
-              let text = object["text"] as? String
-        else { return (payload, nil) }
-        return (payload, text)
+        return RenderedMessage(body: batch[0].payload, plainText: sink.plainText(of: batch[0].payload))
     }
 
     package func send(_ body: Data, key: String) async -> SendResult {
-        await WebhookSender(endpoint: endpoint, http: http, logger: logger, now: now).send(body, key: key)
+        await NotificationSender(endpoint: endpoint, http: http, logger: logger, now: now).send(body, key: key)
     }
 }
