@@ -132,8 +132,19 @@ package struct DeliveryPlan: Sendable {
         var inFlight = false
     }
 
+    /// Where a waiting message stands in line: soonest due first, then oldest id.
+    private struct Place: Sendable, Comparable {
+        var dueAt: Instant
+        var id: Int64
+
+        static func < (a: Place, b: Place) -> Bool { (a.dueAt, a.id) < (b.dueAt, b.id) }
+    }
+
     package private(set) var settings: Settings
     private var messages: [Int64: Message] = [:]
+    /// The messages not in flight, in reverse order of `Place` (the next one is last), so
+    /// taking the next costs nothing however many wait.
+    private var line: [Place] = []
     private var lastStart: Instant?
     package private(set) var inFlight = 0
     package private(set) var disabledReason: String?
@@ -157,40 +168,47 @@ package struct DeliveryPlan: Sendable {
     /// was cut at a limit: known messages beyond it are kept.
     package mutating func outboxRead(_ entries: [Entry], complete: Bool = true, at now: Instant) {
         var listed = Set<Int64>()
+        var added = false
         for entry in entries {
             listed.insert(entry.id)
             guard messages[entry.id] == nil else { continue }
-            messages[entry.id] = Message(
+            let message = Message(
                 attempts: entry.attempts, digestible: entry.digestible,
                 recordedAt: now - max(.zero, entry.age), dueAt: now + max(.zero, entry.dueIn))
+            messages[entry.id] = message
+            line.append(Place(dueAt: message.dueAt, id: entry.id))
+            added = true
         }
-        if complete {
+        if complete, messages.count > listed.count {
             messages = messages.filter { listed.contains($0.key) || $0.value.inFlight }
+            line.removeAll { messages[$0.id] == nil }
         }
+        if added { line.sort(by: >) }
     }
 
     /// The next thing to do at `now`. Call until it returns `.wait` or `.stop`.
     package mutating func next(at now: Instant) -> Action {
         if disabledReason != nil { return inFlight == 0 ? .stop : .wait(until: nil) }
         guard inFlight < settings.maxInFlight else { return .wait(until: nil) }
-        var soonest: (key: Int64, value: Message)?
-        for candidate in messages where !candidate.value.inFlight {
-            if let current = soonest, !Self.order(candidate, current) { continue }
-            soonest = candidate
-        }
-        guard let first = soonest else { return .wait(until: nil) }
-        if first.value.dueAt > now { return .wait(until: first.value.dueAt) }
+        guard let place = line.last, let first = messages[place.id] else { return .wait(until: nil) }
+        if first.dueAt > now { return .wait(until: first.dueAt) }
         if let lastStart, lastStart + settings.pace > now { return .wait(until: lastStart + settings.pace) }
 
-        var ids = [first.key]
-        if settings.groupWindow > .zero, first.value.digestible {
-            let windowEnd = first.value.recordedAt + settings.groupWindow
+        var ids = [place.id]
+        if settings.groupWindow > .zero, first.digestible {
+            let windowEnd = first.recordedAt + settings.groupWindow
             if windowEnd > now { return .wait(until: windowEnd) }
-            ids = messages
-                .filter { !$0.value.inFlight && $0.value.digestible && $0.value.dueAt <= now && $0.value.recordedAt <= windowEnd }
-                .sorted(by: Self.order)
+            ids = line.reversed()
+                .filter { place in
+                    guard let message = messages[place.id] else { return false }
+                    return message.digestible && message.dueAt <= now && message.recordedAt <= windowEnd
+                }
                 .prefix(settings.digestLimit)
-                .map(\.key)
+                .map(\.id)
+            let taken = Set(ids)
+            line.removeAll { taken.contains($0.id) }
+        } else {
+            line.removeLast()
         }
         for id in ids { messages[id]?.inFlight = true }
         inFlight += 1
@@ -228,6 +246,7 @@ package struct DeliveryPlan: Sendable {
                     updates.append(.dead(id: id, attempts: attempts, reason: reason, expired: true))
                 } else {
                     messages[id] = Message(attempts: attempts, digestible: message.digestible, recordedAt: message.recordedAt, dueAt: now + wait)
+                    enqueue(Place(dueAt: now + wait, id: id))
                     updates.append(.retry(id: id, attempts: attempts, after: wait, reason: reason))
                 }
             }
@@ -245,7 +264,23 @@ package struct DeliveryPlan: Sendable {
     /// changes for its messages, which are due again at once.
     package mutating func abandoned(_ batch: Batch) {
         inFlight -= 1
-        for id in batch.ids { messages[id]?.inFlight = false }
+        for id in batch.ids {
+            guard let message = messages[id] else { continue }
+            messages[id]?.inFlight = false
+            enqueue(Place(dueAt: message.dueAt, id: id))
+        }
+    }
+
+    /// Puts a message back in line where it belongs.
+    private mutating func enqueue(_ place: Place) {
+        // `line` is in descending order: the first index whose place is not after it.
+        var low = 0
+        var high = line.count
+        while low < high {
+            let middle = (low + high) / 2
+            if line[middle] > place { low = middle + 1 } else { high = middle }
+        }
+        line.insert(place, at: low)
     }
 
     /// Ends the batch's flight and forgets its messages (they leave the pending set).
@@ -255,9 +290,5 @@ package struct DeliveryPlan: Sendable {
             guard let message = messages.removeValue(forKey: id) else { return nil }
             return update(id, message)
         }
-    }
-
-    private static func order(_ a: (key: Int64, value: Message), _ b: (key: Int64, value: Message)) -> Bool {
-        (a.value.dueAt, a.key) < (b.value.dueAt, b.key)
     }
 }
