@@ -76,6 +76,8 @@ package final class NotifierQueue: Sendable {
     private let doorbell = Doorbell()
     /// Set when the poller recorded new messages; the loop then reads the outbox again.
     private let outboxChanged = Mutex(true)
+    /// Results were recorded since the outbox depth was last reported.
+    private let depthOwed = Mutex(false)
     /// Sends that ended, for the loop to feed to the plan.
     private let finished = Mutex([Finished]())
     private let deadLetters: Counter
@@ -124,6 +126,7 @@ package final class NotifierQueue: Sendable {
         defer { heartbeat.retire(loopName) }
         var plan = DeliveryPlan(settings: endpoint.planSettings)
         var lastRead: ContinuousClock.Instant?
+        var lastDepthReport = ContinuousClock.now - .seconds(1)
         await withTaskGroup(of: Void.self) { group in
             loop: while true {
                 heartbeat.beat(loopName, nextWithin: .seconds(60))
@@ -159,7 +162,19 @@ package final class NotifierQueue: Sendable {
                         break decide  // only answers to `finished`
                     }
                 }
-                let timeout = min(.seconds(30), wake.map { max(.zero, $0 - .now) } ?? .seconds(30))
+                // The outbox depth (for `STATUS=`) at most ten times a second, not after
+                // every answer: at a thousand deliveries a second the count would cost
+                // more than the deliveries.
+                var timeout = min(.seconds(30), wake.map { max(.zero, $0 - .now) } ?? .seconds(30))
+                if depthOwed.withLock({ $0 }) {
+                    if ContinuousClock.now - lastDepthReport >= .milliseconds(100) {
+                        depthOwed.withLock { $0 = false }
+                        lastDepthReport = .now
+                        await onChange()
+                    } else {
+                        timeout = min(timeout, .milliseconds(100))
+                    }
+                }
                 heartbeat.beat(loopName, nextWithin: timeout + .seconds(60))
                 await doorbell.waitUnlessShuttingDown(timeout: timeout)
             }
@@ -168,6 +183,7 @@ package final class NotifierQueue: Sendable {
             heartbeat.beat(loopName, nextWithin: .seconds(60))
             await group.waitForAll()
             await settle(takeFinished(), into: &plan)
+            await onChange()
         }
     }
 
@@ -219,7 +235,7 @@ package final class NotifierQueue: Sendable {
             outboxChanged.withLock { $0 = true }
         }
         report(updates, sent: sent, at: wall)
-        await onChange()
+        depthOwed.withLock { $0 = true }
         if let disabled {
             logger.error("endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)", metadata: ["error": "\(disabled)"])
             await onDisabled(endpoint.name, disabled)
