@@ -127,6 +127,8 @@ package final class NotifierQueue: Sendable {
         var plan = DeliveryPlan(settings: endpoint.planSettings)
         var lastRead: ContinuousClock.Instant?
         var lastDepthReport = ContinuousClock.now - .seconds(1)
+        // Messages read ahead for the sends to come: one read per few dozen sends.
+        var readAhead: [Int64: OutboxMessage] = [:]
         await withTaskGroup(of: Void.self) { group in
             loop: while true {
                 heartbeat.beat(loopName, nextWithin: .seconds(60))
@@ -152,7 +154,14 @@ package final class NotifierQueue: Sendable {
                 decide: while true {
                     switch plan.next(at: .now) {
                     case .send(let batch):
-                        group.addTask { await self.attempt(batch) }
+                        if batch.ids.contains(where: { readAhead[$0] == nil }) {
+                            readAhead = [:]
+                            let ids = batch.ids + plan.upcoming(63)
+                            // A failed read leaves the send to read for itself.
+                            for message in (try? await store.messages(ids)) ?? [] { readAhead[message.id] = message }
+                        }
+                        let messages = batch.ids.compactMap { readAhead.removeValue(forKey: $0) }
+                        group.addTask { await self.attempt(batch, messages.count == batch.ids.count ? messages : nil) }
                     case .wait(let until):
                         wake = until
                         break decide
@@ -263,16 +272,16 @@ package final class NotifierQueue: Sendable {
     }
 
     /// One send, in a child task; its result goes to the loop.
-    private func attempt(_ batch: DeliveryPlan.Batch) async {
-        let outcome = await send(batch)
+    private func attempt(_ batch: DeliveryPlan.Batch, _ messages: [OutboxMessage]? = nil) async {
+        let outcome = await send(batch, messages)
         finished.withLock { $0.append(outcome) }
         doorbell.ring()
     }
 
-    private func send(_ batch: DeliveryPlan.Batch) async -> Finished {
-        let messages: [OutboxMessage]
+    private func send(_ batch: DeliveryPlan.Batch, _ readAhead: [OutboxMessage]?) async -> Finished {
+        var messages = readAhead ?? []
         do {
-            messages = try await store.messages(batch.ids)
+            if readAhead == nil { messages = try await store.messages(batch.ids) }
         } catch {
             return Finished(batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the outbox: \(error)", after: nil), status: nil), sent: [:])
         }

@@ -159,6 +159,12 @@ package struct DeliveryPlan: Sendable {
     /// When `id` is due again, if the plan knows it (for tests and the console).
     package func dueAt(_ id: Int64) -> Instant? { messages[id]?.dueAt }
 
+    /// The ids next in line (not in flight), soonest first, so a driver can fetch their
+    /// bytes in one read instead of one per send.
+    package func upcoming(_ limit: Int) -> [Int64] {
+        line.suffix(limit).reversed().map(\.id)
+    }
+
     // MARK: Events
 
     /// What the outbox holds for this notifier now (pending messages, soonest first).
