@@ -126,6 +126,7 @@ package final class NotifierQueue: Sendable {
         defer { heartbeat.retire(loopName) }
         var plan = DeliveryPlan(settings: endpoint.planSettings)
         var lastRead: ContinuousClock.Instant?
+        var sawAll = true
         var lastDepthReport = ContinuousClock.now - .seconds(1)
         // Messages read ahead for the sends to come: one read per few dozen sends.
         var readAhead: [Int64: OutboxMessage] = [:]
@@ -135,13 +136,15 @@ package final class NotifierQueue: Sendable {
                 await settle(takeFinished(), into: &plan)
                 let stopping = Task.isShuttingDownGracefully || Task.isCancelled
                 if stopping { break loop }
-                // The outbox is read when told it changed, and every 30 s anyway:
-                // `runwatch outbox retry` (another process) cannot ring us.
+                // The outbox is read when told it changed, every 30 s anyway (`runwatch
+                // outbox retry`, another process, cannot ring us), and at once when the
+                // last read stopped at its limit and the plan has sent all it got.
                 let reread = outboxChanged.withLock { $0 } || lastRead.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
+                    || (!sawAll && plan.waiting == 0)
                 if reread {
                     outboxChanged.withLock { $0 = false }
                     do {
-                        try await readOutbox(into: &plan)
+                        sawAll = try await readOutbox(into: &plan)
                         lastRead = .now
                     } catch {
                         logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
@@ -251,9 +254,9 @@ package final class NotifierQueue: Sendable {
         }
     }
 
-    /// Reads this notifier's pending messages into the plan.
-    private func readOutbox(into plan: inout DeliveryPlan) async throws {
-        let limit = 5000
+    /// Reads this notifier's pending messages into the plan (at most `limit`, soonest
+    /// first). Returns whether that was all of them.
+    private func readOutbox(into plan: inout DeliveryPlan, limit: Int = 5000) async throws -> Bool {
         let entries = try await store.pendingEntries(notifier: endpoint.name, limit: limit)
         let wall = now()
         let digests = endpoint.kind.sink.defaults.digests
@@ -262,6 +265,7 @@ package final class NotifierQueue: Sendable {
                 id: entry.id, attempts: entry.attempts, digestible: digests && entry.isRunAlert,
                 age: .secondsDouble(wall.timeIntervalSince(entry.createdAt)), dueIn: .secondsDouble(entry.nextAttemptAt.timeIntervalSince(wall)))
         }, complete: entries.count < limit, at: .now)
+        return entries.count < limit
     }
 
     private func takeFinished() -> [Finished] {

@@ -156,6 +156,9 @@ package struct DeliveryPlan: Sendable {
     /// Messages the plan knows (due, waiting or in flight).
     package var count: Int { messages.count }
 
+    /// Messages not in flight.
+    package var waiting: Int { line.count }
+
     /// When `id` is due again, if the plan knows it (for tests and the console).
     package func dueAt(_ id: Int64) -> Instant? { messages[id]?.dueAt }
 
