@@ -8,6 +8,9 @@ import RunWatchTesting
 /// receiver, and how many deliveries per second one notifier sustains.
 struct DeliveryBenchmark {
     let runs: Int
+    /// The notifier's `max_in_flight`; nil: the default for a webhook. For a sweep, set
+    /// `RUNWATCH_BENCH_MAX_IN_FLIGHT` (the table's other options are left as they are).
+    var maxInFlight: Int? = ProcessInfo.processInfo.environment["RUNWATCH_BENCH_MAX_IN_FLIGHT"].flatMap { Int($0) }
 
     struct Result {
         var p50: Double
@@ -31,7 +34,7 @@ struct DeliveryBenchmark {
         config.api.pollInterval = .milliseconds(200)
         config.spoolDir = dir + "/spool"
         config.stateDir = dir + "/state"
-        config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks.baseURL + "/hooks")]
+        config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks.baseURL + "/hooks", maxInFlight: maxInFlight)]
         let logger = Logger(label: "bench")
         let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": sim.options.apiKey], logger: logger, systemd: .disabled)
         let spool = SpoolDirectory(root: config.spoolDir)

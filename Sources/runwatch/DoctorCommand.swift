@@ -80,7 +80,7 @@ struct DoctorCommand: AsyncParsableCommand {
             return
         }
         if send {
-            let sender = WebhookSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
+            let sender = NotificationSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
             let body = NotifierRoute(notifier).payload(for: NotifyTestCommand.sampleAlert(), history: [])
             let result = await sender.send(body, key: "msg_doctor_\(Int(Date().timeIntervalSince1970))")
             let answer = result.status.map { "HTTP \($0)" } ?? "no answer"
@@ -98,7 +98,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             report.pass(name, "\(notifier.kind.rawValue) endpoint reachable (answered HTTP \(response.status.code) to HEAD; use --send to post a sample)")
         } catch {
-            report.fail(name, "endpoint not reachable: \(WebhookSender.redacted(error))")
+            report.fail(name, "endpoint not reachable: \(NotificationSender.redacted(error))")
         }
     }
 

@@ -32,7 +32,7 @@ struct NotifyTestCommand: AsyncParsableCommand {
         let alert = Self.sampleAlert()
         let route = NotifierRoute(notifier)
         let body = route.payload(for: alert, history: [])
-        let sender = WebhookSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
+        let sender = NotificationSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
         let result = await sender.send(body, key: "msg_notify_test_\(Int(Date().timeIntervalSince1970))")
         let answer = result.status.map { "HTTP \($0)" } ?? "no answer"
         switch result.verdict {

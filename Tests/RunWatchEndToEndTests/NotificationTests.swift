@@ -154,6 +154,29 @@ import Testing
         }
     }
 
+    @Test func aSlowWebhookGetsSeveralDeliveriesAtOnce() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
+                var notifier = webhook(hooks)
+                notifier.maxInFlight = 4
+                config.notifiers = [notifier]
+            }) { h in
+                // Each answer takes 3 s: one at a time, the second request would arrive
+                // 3 s after the first.
+                var slow = WebhookReceiver.Behaviour()
+                slow.delaySeconds = 3
+                h.receiver.setBehaviour(slow)
+                try Self.submitFailing(h, Array(1...4))
+                let settled = await waitUntil(timeout: .seconds(60)) { await h.settled(expecting: 4) }
+                #expect(settled)
+                let arrivals = h.receiver.allRequests.map(\.receivedAt).sorted()
+                let first = try #require(arrivals.first)
+                #expect(arrivals.filter { $0.timeIntervalSince(first) < 2.5 }.count >= 2, "requests overlapped: \(arrivals.map { $0.timeIntervalSince(first) })")
+                #expect(h.receiver.deliveries.count == 4)
+            }
+        }
+    }
+
     @Test func failuresEndingTogetherGoToSlackAsOneDigest() async throws {
         try await withTemporaryDirectory { dir in
             try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in

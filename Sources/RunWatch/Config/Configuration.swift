@@ -81,12 +81,14 @@ package struct Configuration: Sendable, Equatable {
         package var bearerTokenFile: String?
         /// Least time between two messages to this endpoint (Slack allows about 1/s).
         package var minInterval: Duration
+        /// Deliveries under way at once (webhook: 4; Slack: always 1, paced).
+        package var maxInFlight: Int
 
         package init(
             name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil,
             events: Set<RunOutcome>? = nil, transitions: Bool = false, labels: [String: String] = [:],
             groupWindow: Duration? = nil, maxAge: Duration = .seconds(86400), bearerTokenFile: String? = nil,
-            minInterval: Duration? = nil
+            minInterval: Duration? = nil, maxInFlight: Int? = nil
         ) {
             self.name = name
             self.kind = kind
@@ -96,17 +98,16 @@ package struct Configuration: Sendable, Equatable {
             self.events = events ?? Self.defaultEvents(for: kind)
             self.transitions = transitions
             self.labels = labels
-            self.groupWindow = groupWindow ?? (kind == .slack ? .seconds(10) : .zero)
+            let defaults = kind.sink.defaults
+            self.groupWindow = groupWindow ?? defaults.groupWindow
             self.maxAge = maxAge
             self.bearerTokenFile = bearerTokenFile
-            self.minInterval = minInterval ?? (kind == .slack ? .seconds(1) : .zero)
+            self.minInterval = minInterval ?? defaults.pace
+            self.maxInFlight = maxInFlight ?? defaults.maxInFlight
         }
 
         package static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {
-            switch kind {
-            case .slack: Set(RunOutcome.allCases.filter(\.isFailure))
-            case .webhook: Set(RunOutcome.allCases)
-            }
+            kind.sink.defaults.events
         }
     }
 }

@@ -111,7 +111,7 @@ extension Configuration.Watch: Decodable {
 
 extension Configuration.Notifier: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case name, kind, url, url_file, secret_file, events, labels, group_window, max_age, bearer_token_file, min_interval
+        case name, kind, url, url_file, secret_file, events, labels, group_window, max_age, bearer_token_file, min_interval, max_in_flight
     }
 
     package init(from decoder: any Decoder) throws {
@@ -149,7 +149,8 @@ extension Configuration.Notifier: Decodable {
             groupWindow: try c.decodeIfPresent(ConfigDuration.self, forKey: .group_window)?.value,
             maxAge: try c.decodeIfPresent(ConfigDuration.self, forKey: .max_age)?.value ?? .seconds(86400),
             bearerTokenFile: try c.decodeIfPresent(String.self, forKey: .bearer_token_file),
-            minInterval: try c.decodeIfPresent(ConfigDuration.self, forKey: .min_interval)?.value
+            minInterval: try c.decodeIfPresent(ConfigDuration.self, forKey: .min_interval)?.value,
+            maxInFlight: try c.decodeIfPresent(Int.self, forKey: .max_in_flight)
         )
     }
 }

@@ -100,12 +100,19 @@ extension Configuration {
             case (.some(let url), nil): check(isHTTPURL(url), "\(key).url", "is not an http(s) URL")
             case (nil, .some): break
             }
-            check(notifier.secretFile == nil || notifier.kind == .webhook, "\(key).secret_file", "only applies to kind: webhook")
-            check(notifier.bearerTokenFile == nil || notifier.kind == .webhook, "\(key).bearer_token_file", "only applies to kind: webhook")
-            check(notifier.groupWindow == .zero || notifier.kind == .slack, "\(key).group_window", "only applies to kind: slack")
+            let sink = notifier.kind.sink.defaults
+            let kinds = { (can: (SinkDefaults) -> Bool) in
+                NotifierKind.allCases.filter { can($0.sink.defaults) }.map { "kind: \($0.rawValue)" }.joined(separator: ", ")
+            }
+            check(notifier.secretFile == nil || sink.signed, "\(key).secret_file", "only applies to \(kinds(\.signed))")
+            check(notifier.bearerTokenFile == nil || sink.signed, "\(key).bearer_token_file", "only applies to \(kinds(\.signed))")
+            check(notifier.groupWindow == .zero || sink.digests, "\(key).group_window", "only applies to \(kinds(\.digests))")
             check(notifier.groupWindow <= .seconds(300), "\(key).group_window", "must be at most 5m")
             check(notifier.maxAge >= .seconds(60), "\(key).max_age", "must be at least 1m")
             check(notifier.minInterval <= .seconds(60), "\(key).min_interval", "must be at most 1m")
+            check((1...64).contains(notifier.maxInFlight), "\(key).max_in_flight", "must be between 1 and 64, got \(notifier.maxInFlight)")
+            check(notifier.maxInFlight == 1 || sink.concurrent, "\(key).max_in_flight",
+                  "only applies to \(kinds(\.concurrent)) (kind: \(notifier.kind.rawValue) gets one message at a time, paced by min_interval)")
         }
         return problems
     }

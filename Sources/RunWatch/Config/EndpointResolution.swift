@@ -27,7 +27,7 @@ extension NotifierQueue.Endpoint {
             }
             return NotifierQueue.Endpoint(
                 name: notifier.name, kind: notifier.kind, url: url, signingKey: key, bearerToken: token,
-                groupWindow: notifier.groupWindow, maxAge: notifier.maxAge, pace: notifier.minInterval)
+                groupWindow: notifier.groupWindow, maxAge: notifier.maxAge, pace: notifier.minInterval, maxInFlight: notifier.maxInFlight)
         } catch let error as SecretsError {
             throw Daemon.StartError(description: error.description)
         }

@@ -77,8 +77,10 @@ package final class Daemon: Sendable {
         let status = StatusBoard(systemd: systemd)
         let heartbeat = Heartbeat()
         let outboxChanged: @Sendable () async -> Void = {
-            if let summary = try? await store.summary() {
-                status.update { $0.outboxDepth = summary.outboxPending }
+            // An indexed count of pending rows, not the full summary: this runs after
+            // every batch of deliveries.
+            if let pending = try? await store.pendingCount() {
+                status.update { $0.outboxDepth = pending }
             }
         }
         let onDisabled: @Sendable (String, String) async -> Void = { name, reason in

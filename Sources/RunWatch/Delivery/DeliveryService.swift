@@ -20,7 +20,7 @@ package final class DeliveryService: Service {
 
     /// New outbox messages: wake every queue.
     package func ring() {
-        for queue in running.withLock({ $0 }) { queue.doorbell.ring() }
+        for queue in running.withLock({ $0 }) { queue.messagesArrived() }
     }
 
     /// Replaces the notifiers (reload). Queues restart; a message being sent when its

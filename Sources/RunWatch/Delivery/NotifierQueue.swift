@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import RunWatchCore
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers one notifier's outbox messages, oldest first, until each is accepted.
 ///
@@ -25,10 +26,12 @@ package final class NotifierQueue: Sendable {
         package var maxAge: Duration
         /// Least time between two sends (Slack allows about one per second per webhook).
         package var pace: Duration
+        /// Sends under way at once.
+        package var maxInFlight: Int
 
         package init(
             name: String, kind: Configuration.Notifier.Kind, url: Secret, signingKey: Data? = nil, bearerToken: Secret? = nil,
-            groupWindow: Duration = .zero, maxAge: Duration = .seconds(86400), pace: Duration = .zero
+            groupWindow: Duration = .zero, maxAge: Duration = .seconds(86400), pace: Duration = .zero, maxInFlight: Int = 1
         ) {
             self.name = name
             self.kind = kind
@@ -38,10 +41,28 @@ package final class NotifierQueue: Sendable {
             self.groupWindow = groupWindow
             self.maxAge = maxAge
             self.pace = pace
+            self.maxInFlight = maxInFlight
+        }
+
+        var planSettings: DeliveryPlan.Settings {
+            DeliveryPlan.Settings(groupWindow: kind.sink.defaults.digests ? groupWindow : .zero, pace: pace, maxAge: maxAge, maxInFlight: maxInFlight)
         }
     }
 
-    package typealias SendResult = WebhookSender.SendResult
+    package typealias SendResult = NotificationSender.SendResult
+
+    /// What one send achieved, and for which runs (for logs and the latency metric).
+    private struct Finished: Sendable {
+        var batch: DeliveryPlan.Batch
+        var result: SendResult
+        var sent: [Int64: Sent]
+    }
+
+    private struct Sent: Sendable {
+        var runID: RunID
+        var event: String
+        var createdAt: Date
+    }
 
     package let endpoint: Endpoint
     private let store: any RunStore
@@ -52,8 +73,13 @@ package final class NotifierQueue: Sendable {
     private let onChange: @Sendable () async -> Void
     private let onDisabled: @Sendable (String, String) async -> Void
     private let heartbeat: Heartbeat
-    let doorbell = Doorbell()
-    private let backoff = BackoffPolicy(base: .seconds(1), cap: .seconds(600))
+    private let doorbell = Doorbell()
+    /// Set when the poller recorded new messages; the loop then reads the outbox again.
+    private let outboxChanged = Mutex(true)
+    /// Results were recorded since the outbox depth was last reported.
+    private let depthOwed = Mutex(false)
+    /// Sends that ended, for the loop to feed to the plan.
+    private let finished = Mutex([Finished]())
     private let deadLetters: Counter
     private let latency: Metrics.Timer
 
@@ -84,151 +110,236 @@ package final class NotifierQueue: Sendable {
 
     private var loopName: String { "notifier-\(endpoint.name)" }
 
-    /// Delivers until graceful shutdown (after the message in hand), cancellation, or the
+    /// New messages may be in the outbox: read it again before the next decision.
+    package func messagesArrived() {
+        outboxChanged.withLock { $0 = true }
+        doorbell.ring()
+    }
+
+    /// Delivers until graceful shutdown (after the sends in flight), cancellation, or the
     /// endpoint telling us it is gone (then the notifier stays off until a reload).
+    ///
+    /// Only runs the `DeliveryPlan`'s actions: reads the outbox into it, starts the sends
+    /// it asks for (each in a child task, up to its `maxInFlight`), feeds it their results
+    /// and writes the updates it returns, waiting on the monotonic clock in between.
     package func run() async {
         defer { heartbeat.retire(loopName) }
-        var lastSend = ContinuousClock.now - .seconds(3600)
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            heartbeat.beat(loopName, nextWithin: .seconds(60))
-            let due: [OutboxMessage]
-            do {
-                due = try await store.dueDeliveries(notifier: endpoint.name, now: now(), limit: 500)
-            } catch {
-                logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-                await sleep(seconds: 5)
-                continue
-            }
-            guard let first = due.first else {
-                let next = (try? await store.nextDeliveryDate(notifier: endpoint.name)) ?? nil
-                // At most 30 s: `runwatch outbox retry` (another process) cannot ring us.
-                await sleep(seconds: min(30, next.map { max(0, $0.timeIntervalSince(now())) } ?? 30))
-                continue
-            }
-            // A digest waits for the window to close, so the failures ending together
-            // go out together.
-            var batch = [first]
-            if endpoint.groupWindow > .zero, first.alert != nil {
-                let windowEnd = first.createdAt.addingTimeInterval(endpoint.groupWindow.secondsDouble)
-                let wait = windowEnd.timeIntervalSince(now())
-                if wait > 0, !Task.isShuttingDownGracefully {
-                    await onChange()
-                    await sleep(seconds: wait, interruptible: false)
-                    continue
-                }
-                batch = due.filter { $0.alert != nil && $0.createdAt <= windowEnd }
-                // Only alerts that decode can be in a digest (it marks all it covers as
-                // delivered); if any does not, send the first one alone, as stored.
-                if batch.contains(where: { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } == nil }) {
-                    batch = [first]
-                }
-            }
-            let pause = endpoint.pace - (ContinuousClock.now - lastSend)
-            if pause > .zero { try? await Task.sleep(for: pause) }
-            lastSend = ContinuousClock.now
-            let keepGoing = await deliver(batch)
-            await onChange()
-            if !keepGoing { return }
-        }
-    }
-
-    private func sleep(seconds: Double, interruptible: Bool = true) async {
-        heartbeat.beat(loopName, nextWithin: .secondsDouble(seconds))
-        if !interruptible {
-            // New messages must not cut a digest window short; shutdown still does.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .secondsDouble(seconds)) }
-            return
-        }
-        await doorbell.waitUnlessShuttingDown(timeout: .secondsDouble(seconds))
-    }
-
-    /// Sends one message, or several as one digest, and records the result for each.
-    /// Returns false when the endpoint is gone and this queue should stop.
-    private func deliver(_ batch: [OutboxMessage]) async -> Bool {
-        heartbeat.beat(loopName, nextWithin: .seconds(60))
-        let (body, fallbackText) = render(batch)
-        var result = await send(body, key: batch[0].idempotencyKey)
-        if case .invalidPayload(let reason) = result.verdict, let fallbackText {
-            logger.warning("Slack refused the message's blocks; sending the plain-text version once", metadata: ["reason": "\(reason)"])
-            result = await send(JSONValue.object(["text": .string(fallbackText)]).encoded(), key: batch[0].idempotencyKey)
-            if case .invalidPayload(let again) = result.verdict { result.verdict = .dead(reason: again) }
-        }
-        let at = now()
-        let ids = batch.map(\.id)
-        let runs = batch.map { String($0.runID) }.joined(separator: ",")
-        do {
-            switch result.verdict {
-            case .delivered:
-                try await store.markDelivered(ids, at: at)
-                count("delivered", batch.count)
-                for message in batch { latency.recordNanoseconds(Int64(max(0, at.timeIntervalSince(message.createdAt)) * 1e9)) }
-                // One line per run, so `journalctl RUN_ID=…` finds digests too.
-                for message in batch {
-                    logger.info(batch.count > 1 ? "notification delivered (in a digest of \(batch.count))" : "notification delivered", metadata: [
-                        "run_id": "\(message.runID)", "event": "\(message.event)",
-                    ])
-                }
-            case .retry(let reason, let after):
-                // One wait for the whole batch, so a digest that failed is retried as one
-                // digest, not split into messages with different backoffs.
-                let attempt = (batch.map(\.attempts).max() ?? 0) + 1
-                let wait = max(after ?? .zero, backoff.delay(attempt: attempt, unitRandom: random()), .seconds(1))
-                for message in batch {
-                    let attempts = message.attempts + 1
-                    if at.timeIntervalSince(message.createdAt) > endpoint.maxAge.secondsDouble {
-                        try await store.markDead(message.id, attempts: attempts, error: reason, at: at)
-                        count("dead", 1)
-                        deadLetters.increment()
-                        logger.error("notification given up after max_age; kept as a dead letter", metadata: ["run_id": "\(message.runID)", "error": "\(reason)"])
+        var plan = DeliveryPlan(settings: endpoint.planSettings)
+        var lastRead: ContinuousClock.Instant?
+        var sawAll = true
+        var lastDepthReport = ContinuousClock.now - .seconds(1)
+        // Messages read ahead for the sends to come: one read per few dozen sends.
+        var readAhead: [Int64: OutboxMessage] = [:]
+        await withTaskGroup(of: Void.self) { group in
+            loop: while true {
+                heartbeat.beat(loopName, nextWithin: .seconds(60))
+                await settle(takeFinished(), into: &plan)
+                let stopping = Task.isShuttingDownGracefully || Task.isCancelled
+                if stopping { break loop }
+                // The outbox is read when told it changed, every 30 s anyway (`runwatch
+                // outbox retry`, another process, cannot ring us), and at once when the
+                // last read stopped at its limit and the plan has sent all it got.
+                let reread = outboxChanged.withLock { $0 } || lastRead.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
+                    || (!sawAll && plan.waiting == 0)
+                if reread {
+                    outboxChanged.withLock { $0 = false }
+                    do {
+                        sawAll = try await readOutbox(into: &plan)
+                        lastRead = .now
+                    } catch {
+                        logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+                        outboxChanged.withLock { $0 = true }
+                        await doorbell.waitUnlessShuttingDown(timeout: .seconds(5))
                         continue
                     }
-                    count("retry", 1)
-                    try await store.markAttemptFailed(message.id, attempts: attempts, nextAttemptAt: at.addingTimeInterval(wait.secondsDouble), error: reason)
                 }
-                // Retry-After is a floor, never a reason to retry faster than backoff:
-                // `Retry-After: 0` on every answer must not become a tight loop.
-                logger.warning("notification not accepted; will retry", metadata: [
-                    "run_id": "\(runs)", "error": "\(reason)", "retry_after": "\(after.map { "\($0)" } ?? "backoff")",
-                ])
-            case .dead(let reason), .invalidPayload(let reason):
-                count("dead", batch.count)
-                deadLetters.increment(by: batch.count)
-                for message in batch {
-                    try await store.markDead(message.id, attempts: message.attempts + 1, error: reason, at: at)
+                var wake: ContinuousClock.Instant?
+                decide: while true {
+                    switch plan.next(at: .now) {
+                    case .send(let batch):
+                        if batch.ids.contains(where: { readAhead[$0] == nil }) {
+                            readAhead = [:]
+                            let ids = batch.ids + plan.upcoming(63)
+                            // A failed read leaves the send to read for itself.
+                            for message in (try? await store.messages(ids)) ?? [] { readAhead[message.id] = message }
+                        }
+                        let messages = batch.ids.compactMap { readAhead.removeValue(forKey: $0) }
+                        group.addTask { await self.attempt(batch, messages.count == batch.ids.count ? messages : nil) }
+                    case .wait(let until):
+                        wake = until
+                        break decide
+                    case .stop:
+                        break loop
+                    case .record, .disable:
+                        break decide  // only answers to `finished`
+                    }
                 }
-                logger.error("notification refused by the endpoint; kept as a dead letter", metadata: ["run_id": "\(runs)", "error": "\(reason)"])
-            case .disable(let reason):
-                count("disabled", batch.count)
-                for message in batch {
-                    try await store.markAttemptFailed(message.id, attempts: message.attempts + 1, nextAttemptAt: at, error: reason)
+                // The outbox depth (for `STATUS=`) at most ten times a second, not after
+                // every answer: at a thousand deliveries a second the count would cost
+                // more than the deliveries.
+                var timeout = min(.seconds(30), wake.map { max(.zero, $0 - .now) } ?? .seconds(30))
+                if depthOwed.withLock({ $0 }) {
+                    if ContinuousClock.now - lastDepthReport >= .milliseconds(100) {
+                        depthOwed.withLock { $0 = false }
+                        lastDepthReport = .now
+                        await onChange()
+                    } else {
+                        timeout = min(timeout, .milliseconds(100))
+                    }
                 }
-                logger.error("endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)", metadata: ["error": "\(reason)"])
-                await onDisabled(endpoint.name, reason)
-                return false
+                heartbeat.beat(loopName, nextWithin: timeout + .seconds(60))
+                await doorbell.waitUnlessShuttingDown(timeout: timeout)
             }
-        } catch {
-            logger.error("cannot record delivery result; it will be retried", metadata: ["error": "\(error)"])
+            // Shutdown or disable: the sends in flight finish, and what they achieved is
+            // recorded; the rest waits in the outbox.
+            heartbeat.beat(loopName, nextWithin: .seconds(60))
+            await group.waitForAll()
+            await settle(takeFinished(), into: &plan)
+            await onChange()
         }
-        return true
     }
 
-    /// The bytes to send and, for Slack, the plain-text fallback.
-    private func render(_ batch: [OutboxMessage]) -> (Data, String?) {
-        if batch.count > 1 {
-            let alerts = batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } }
-            let digest = SlackDigest.render(alerts)
-            if case .object(let fields) = digest, case .string(let text)? = fields["text"] { return (digest.encoded(), text) }
-            return (digest.encoded(), nil)
+    /// Feeds finished sends to the plan, runs what it says (a plain-text resend, store
+    /// writes in one transaction, disabling).
+    private func settle(_ results: [Finished], into plan: inout DeliveryPlan) async {
+        guard !results.isEmpty else { return }
+        var updates: [DeliveryPlan.Update] = []
+        var disabled: String?
+        var resends: [DeliveryPlan.Batch] = []
+        var sent: [Int64: Sent] = [:]
+        let at = ContinuousClock.now
+        for finished in results {
+            let (batch, result) = (finished.batch, finished.result)
+            sent.merge(finished.sent) { a, _ in a }
+            if Task.isCancelled {
+                // A reload cancelled the send: its answer is unknown, the message stays due.
+                plan.abandoned(batch)
+                continue
+            }
+            for action in plan.finished(batch, verdict: result.verdict, at: at, unitRandom: random()) {
+                switch action {
+                case .record(let more): updates += more
+                case .disable(let reason): disabled = reason
+                case .send(let again):
+                    if case .invalidPayload(let reason) = result.verdict {
+                        logger.warning("the endpoint refused the message's form; sending the plain-text version once", metadata: ["reason": "\(reason)"])
+                    }
+                    resends.append(again)
+                case .wait, .stop: break
+                }
+            }
         }
-        let payload = batch[0].payload
-        guard endpoint.kind == .slack,
-              let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
-              let text = object["text"] as? String
-        else { return (payload, nil) }
-        return (payload, text)
+        for batch in resends {
+            // Not paced: the plain-text form replaces the refused send.
+            await attempt(batch)
+        }
+        let wall = now()
+        do {
+            try await store.record(updates, at: wall)
+        } catch is CancellationError {
+            // A reload stopped this queue mid-write: nothing was recorded, and the new
+            // queue reads the messages as pending (same idempotency keys).
+            return
+        } catch {
+            // The store still lists them as pending: the next read brings them back, and
+            // they go out again (same idempotency key).
+            logger.error("cannot record delivery results; they will be retried", metadata: ["error": "\(error)"])
+            outboxChanged.withLock { $0 = true }
+        }
+        report(updates, sent: sent, at: wall)
+        depthOwed.withLock { $0 = true }
+        if let disabled {
+            logger.error("endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)", metadata: ["error": "\(disabled)"])
+            await onDisabled(endpoint.name, disabled)
+        }
+    }
+
+    /// Reads this notifier's pending messages into the plan (at most `limit`, soonest
+    /// first). Returns whether that was all of them.
+    private func readOutbox(into plan: inout DeliveryPlan, limit: Int = 5000) async throws -> Bool {
+        let entries = try await store.pendingEntries(notifier: endpoint.name, limit: limit)
+        let wall = now()
+        let digests = endpoint.kind.sink.defaults.digests
+        plan.outboxRead(entries.map { entry in
+            DeliveryPlan.Entry(
+                id: entry.id, attempts: entry.attempts, digestible: digests && entry.isRunAlert,
+                age: .secondsDouble(wall.timeIntervalSince(entry.createdAt)), dueIn: .secondsDouble(entry.nextAttemptAt.timeIntervalSince(wall)))
+        }, complete: entries.count < limit, at: .now)
+        return entries.count < limit
+    }
+
+    private func takeFinished() -> [Finished] {
+        finished.withLock { list in
+            defer { list = [] }
+            return list
+        }
+    }
+
+    /// One send, in a child task; its result goes to the loop.
+    private func attempt(_ batch: DeliveryPlan.Batch, _ messages: [OutboxMessage]? = nil) async {
+        let outcome = await send(batch, messages)
+        finished.withLock { $0.append(outcome) }
+        doorbell.ring()
+    }
+
+    private func send(_ batch: DeliveryPlan.Batch, _ readAhead: [OutboxMessage]?) async -> Finished {
+        var messages = readAhead ?? []
+        do {
+            if readAhead == nil { messages = try await store.messages(batch.ids) }
+        } catch {
+            return Finished(batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the outbox: \(error)", after: nil), status: nil), sent: [:])
+        }
+        let sent = Dictionary(messages.map { ($0.id, Sent(runID: $0.runID, event: $0.event, createdAt: $0.createdAt)) }, uniquingKeysWith: { a, _ in a })
+        guard let first = messages.first else {
+            return Finished(batch: batch, result: SendResult(verdict: .dead(reason: "message no longer in the outbox"), status: nil), sent: sent)
+        }
+        let message = render(messages)
+        let body = batch.plainText ? message.plainText ?? message.body : message.body
+        let result = await send(body, key: first.idempotencyKey)
+        return Finished(batch: batch, result: result, sent: sent)
+    }
+
+    /// Metrics and one log line per run, so `journalctl RUN_ID=…` finds digests too.
+    private func report(_ updates: [DeliveryPlan.Update], sent: [Int64: Sent], at wall: Date) {
+        func metadata(_ id: Int64) -> Logger.Metadata {
+            guard let message = sent[id] else { return ["message_id": "\(id)"] }
+            return ["message_id": "\(id)", "run_id": "\(message.runID)", "event": "\(message.event)"]
+        }
+        for update in updates {
+            switch update {
+            case .delivered(let id, _):
+                count("delivered", 1)
+                if let createdAt = sent[id]?.createdAt {
+                    latency.recordNanoseconds(Int64(max(0, wall.timeIntervalSince(createdAt)) * 1e9))
+                }
+                logger.info("notification delivered", metadata: metadata(id))
+            case .retry(let id, _, let after, let reason):
+                count("retry", 1)
+                // Retry-After is a floor, never a reason to retry faster than backoff.
+                logger.warning("notification not accepted; will retry", metadata: metadata(id).merging([
+                    "error": "\(reason)", "retry_in": "\(after)",
+                ]) { a, _ in a })
+            case .dead(let id, _, let reason, let expired):
+                count("dead", 1)
+                deadLetters.increment()
+                let message = expired ? "notification given up after max_age; kept as a dead letter" : "notification refused by the endpoint; kept as a dead letter"
+                logger.error("\(message)", metadata: metadata(id).merging(["error": "\(reason)"]) { a, _ in a })
+            case .held:
+                count("disabled", 1)
+            }
+        }
+    }
+
+    /// The message for one stored message, or several as one digest.
+    private func render(_ batch: [OutboxMessage]) -> RenderedMessage {
+        let sink = endpoint.kind.sink
+        if batch.count > 1 {
+            return sink.renderDigest(batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } })
+        }
+        return RenderedMessage(body: batch[0].payload, plainText: sink.plainText(of: batch[0].payload))
     }
 
     package func send(_ body: Data, key: String) async -> SendResult {
-        await WebhookSender(endpoint: endpoint, http: http, logger: logger, now: now).send(body, key: key)
+        await NotificationSender(endpoint: endpoint, http: http, logger: logger, now: now).send(body, key: key)
     }
 }

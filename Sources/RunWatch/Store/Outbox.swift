@@ -7,18 +7,20 @@ package protocol Outbox: Sendable {
     /// Pending outbox messages per notifier.
     func pendingByNotifier() async throws -> [String: Int]
 
-    /// Outbox messages for `notifier` whose next attempt is due at `now`, oldest first.
-    func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage]
+    /// Pending messages of every notifier: an indexed count, cheap enough to run after
+    /// every delivery (for `STATUS=`).
+    func pendingCount() async throws -> Int
 
-    /// When the next undelivered message of `notifier` falls due, if any.
-    func nextDeliveryDate(notifier: String) async throws -> Date?
+    /// `notifier`'s pending messages, soonest next attempt first, due or not: which are
+    /// due is the `DeliveryPlan`'s decision (on the monotonic clock), not the store's.
+    func pendingEntries(notifier: String, limit: Int) async throws -> [OutboxEntry]
 
-    func markDelivered(_ messageID: Int64, at: Date) async throws
-    func markAttemptFailed(_ messageID: Int64, attempts: Int, nextAttemptAt: Date, error: String) async throws
-    func markDead(_ messageID: Int64, attempts: Int, error: String, at: Date) async throws
+    /// The messages with these ids, in that order (those still stored).
+    func messages(_ ids: [Int64]) async throws -> [OutboxMessage]
 
-    /// Several messages went out as one (a Slack digest): record the result for all.
-    func markDelivered(_ messageIDs: [Int64], at: Date) async throws
+    /// Writes what delivery attempts achieved, in one transaction. `at` is the wall time
+    /// of the answers: the finish time, and the base of each retry's next attempt.
+    func record(_ updates: [DeliveryPlan.Update], at: Date) async throws
 
     /// Messages not yet delivered (pending and dead), oldest first, for `runwatch outbox`.
     func undelivered(limit: Int) async throws -> [OutboxMessage]
@@ -26,6 +28,16 @@ package protocol Outbox: Sendable {
     /// Puts dead letters back in the queue, due now, with a fresh `max_age`. nil: all.
     /// Returns how many.
     func retryDead(_ messageID: Int64?, at: Date) async throws -> Int
+}
+
+/// A pending message as the delivery plan needs it: no bytes.
+package struct OutboxEntry: Sendable, Equatable {
+    package var id: Int64
+    package var attempts: Int
+    /// A run alert, which a sink with digests may group with others.
+    package var isRunAlert: Bool
+    package var createdAt: Date
+    package var nextAttemptAt: Date
 }
 
 package struct OutboxMessage: Sendable, Equatable {

@@ -25,10 +25,7 @@ package struct NotifierRoute: Sendable, Equatable {
 
     /// Rendered once at enqueue time, so a retry re-sends exactly the same bytes.
     package func payload(for alert: RunAlert, history: [Transition]) -> Data {
-        switch kind {
-        case .slack: SlackMessage.render(alert).encoded()
-        case .webhook: WebhookPayload.render(alert, history: history).encoded()
-        }
+        kind.sink.render(alert, history: history).body
     }
 
     /// Every outbox draft one answer causes: an alert per ended run for each route whose
@@ -65,7 +62,7 @@ package struct NotifierRoute: Sendable, Equatable {
             return OutboxDraft(
                 notifier: route.name, runID: alert.run.id, event: alert.outcome.eventType,
                 idempotencyKey: alert.idempotencyKey, payload: route.payload(for: alert, history: history),
-                alert: route.kind == .slack ? encodedAlert : nil)
+                alert: route.kind.sink.defaults.digests ? encodedAlert : nil)
         }
     }
 
@@ -73,10 +70,9 @@ package struct NotifierRoute: Sendable, Equatable {
     package static func drafts(for notice: TransitionNotice, routing: RunRouting, routes: [NotifierRoute]) -> [OutboxDraft] {
         routes.compactMap { route in
             guard route.transitions, route.accepts(routing) else { return nil }
-            let body = route.kind == .slack ? notice.slackMessage() : notice.webhookBody()
             return OutboxDraft(
                 notifier: route.name, runID: notice.transition.runID, event: TransitionNotice.eventType,
-                idempotencyKey: notice.idempotencyKey, payload: body.encoded())
+                idempotencyKey: notice.idempotencyKey, payload: route.kind.sink.render(notice).body)
         }
     }
 }

@@ -125,7 +125,8 @@ import Testing
         (422, "nope", false, .dead(reason: "HTTP 422: nope")),
     ])
     func deliveryVerdicts(status: Int, body: String, isSlack: Bool, expected: DeliveryVerdict) {
-        let verdict = DeliveryVerdict.classify(status: status, retryAfter: "3", body: Data(body.utf8), isSlack: isSlack, now: now, retryAfterCap: .seconds(900))
+        let sink: any NotificationSink = isSlack ? SlackSink() : WebhookSink()
+        let verdict = sink.classify(status: status, retryAfter: "3", body: Data(body.utf8), now: now, retryAfterCap: .seconds(900))
         #expect(verdict == expected)
     }
 }
@@ -181,13 +182,15 @@ import Testing
 @Suite struct TransitionNoticeTests {
     @Test func webhookAndSlackForms() throws {
         let notice = TransitionNotice(transition: Transition(runID: 5, from: .running, to: .evaluating, at: Date(timeIntervalSince1970: 1_784_000_000)), labels: ["suite": "x"])
-        let body = try #require(try JSONSerialization.jsonObject(with: notice.webhookBody().encoded()) as? [String: Any])
+        let body = try #require(try JSONSerialization.jsonObject(with: WebhookSink().render(notice).body) as? [String: Any])
         #expect(body["type"] as? String == "run.transition")
         let data = try #require(body["data"] as? [String: Any])
         #expect(data["previous_status"] as? String == "running")
         #expect(data["status"] as? String == "evaluating")
         #expect(notice.idempotencyKey == "msg_run5_evaluating_1784000000000")
-        let slack = String(decoding: notice.slackMessage().encoded(), as: UTF8.self)
+        let slack = String(decoding: SlackSink().render(notice).body, as: UTF8.self)
         #expect(slack.contains("Run 5: running → evaluating"))
+        let plain = try #require(SlackSink().render(notice).plainText)
+        #expect(SlackSink().plainText(of: SlackSink().render(notice).body) == plain, "the stored body yields the same plain form")
     }
 }

@@ -14,53 +14,62 @@ extension SQLiteRunStore: Outbox {
         }
     }
 
-    package func dueDeliveries(notifier: String, now: Date, limit: Int) async throws -> [OutboxMessage] {
+    package func pendingCount() async throws -> Int {
+        try await pool.read { db in
+            // Served by the partial index `outbox_due` (pending rows only).
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending'") ?? 0
+        }
+    }
+
+    package func pendingEntries(notifier: String, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox
-                WHERE state = 'pending' AND notifier = ? AND next_attempt_at <= ?
+                SELECT id, attempts, alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
+                WHERE state = 'pending' AND notifier = ?
                 ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [notifier, now.timeIntervalSince1970, limit]
-            ).map(Self.message)
-        }
-    }
-
-    package func nextDeliveryDate(notifier: String) async throws -> Date? {
-        try await pool.read { db in
-            try Double.fetchOne(db, sql: """
-                SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending' AND notifier = ?
-                """, arguments: [notifier]
-            ).map(Date.init(timeIntervalSince1970:))
-        }
-    }
-
-    package func markDelivered(_ messageIDs: [Int64], at date: Date) async throws {
-        try await pool.write { db in
-            for id in messageIDs {
-                try db.execute(sql: """
-                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, finished_at = ?, last_error = NULL WHERE id = ?
-                    """, arguments: [date.timeIntervalSince1970, id])
+                """, arguments: [notifier, limit]
+            ).map { row in
+                OutboxEntry(
+                    id: row["id"], attempts: row["attempts"], isRunAlert: row["is_alert"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]), nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]))
             }
         }
     }
 
-    package func markDelivered(_ messageID: Int64, at date: Date) async throws {
-        try await markDelivered([messageID], at: date)
-    }
-
-    package func markAttemptFailed(_ messageID: Int64, attempts: Int, nextAttemptAt: Date, error: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
-                """, arguments: [attempts, nextAttemptAt.timeIntervalSince1970, error, messageID])
+    package func messages(_ ids: [Int64]) async throws -> [OutboxMessage] {
+        guard !ids.isEmpty else { return [] }
+        let found = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids))
+                .map(Self.message)
         }
+        let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return ids.compactMap { byID[$0] }
     }
 
-    package func markDead(_ messageID: Int64, attempts: Int, error: String, at date: Date) async throws {
+    package func record(_ updates: [DeliveryPlan.Update], at date: Date) async throws {
+        guard !updates.isEmpty else { return }
+        let now = date.timeIntervalSince1970
         try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, finished_at = ? WHERE id = ?
-                """, arguments: [attempts, error, date.timeIntervalSince1970, messageID])
+            for update in updates {
+                switch update {
+                case .delivered(let id, let attempts):
+                    try db.execute(sql: """
+                        UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?
+                        """, arguments: [attempts, now, id])
+                case .retry(let id, let attempts, let after, let reason):
+                    try db.execute(sql: """
+                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
+                        """, arguments: [attempts, now + after.secondsDouble, reason, id])
+                case .held(let id, let attempts, let reason):
+                    try db.execute(sql: """
+                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
+                        """, arguments: [attempts, now, reason, id])
+                case .dead(let id, let attempts, let reason, _):
+                    try db.execute(sql: """
+                        UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, finished_at = ? WHERE id = ?
+                        """, arguments: [attempts, reason, now, id])
+                }
+            }
         }
     }
 

@@ -1,14 +1,13 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import Logging
 import NIOCore
 import RunWatchCore
 
-/// One POST of a notification to an endpoint, with the Standard Webhooks headers for
-/// `kind: webhook`, classified into a `DeliveryVerdict`. Used by the queues and by
-/// `runwatch notify-test`. Never puts the URL or a secret into an error text.
-package struct WebhookSender: Sendable {
+/// One POST of a notification to an endpoint, with the headers its sink's transport adds,
+/// classified by its sink into a `DeliveryVerdict`. Used by the queues and by
+/// `runwatch notify-test` and `doctor`. Never puts the URL or a secret into an error text.
+package struct NotificationSender: Sendable {
     /// What one send achieved, for the one message or the whole digest sent.
     package struct SendResult: Sendable {
         package var verdict: DeliveryVerdict
@@ -33,18 +32,8 @@ package struct WebhookSender: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
-        if endpoint.kind == .webhook {
-            let timestamp = Int(now().timeIntervalSince1970)
-            request.headers.add(name: "webhook-id", value: key)
-            request.headers.add(name: "webhook-timestamp", value: "\(timestamp)")
-            if let signingKey = endpoint.signingKey {
-                let content = StandardWebhook.signedContent(id: key, timestamp: timestamp, body: body)
-                let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: signingKey))
-                request.headers.add(name: "webhook-signature", value: "v1,\(Data(mac).base64EncodedString())")
-            }
-            if let token = endpoint.bearerToken {
-                request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
-            }
+        for header in endpoint.kind.transport.headers(body: body, key: key, endpoint: endpoint, at: now()) {
+            request.headers.add(name: header.name, value: header.value)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
@@ -59,9 +48,9 @@ package struct WebhookSender: Sendable {
             } catch {
                 logger.debug("could not read the whole response body", metadata: ["error": "\(Self.redacted(error))"])
             }
-            let verdict = DeliveryVerdict.classify(
+            let verdict = endpoint.kind.sink.classify(
                 status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: prefix, isSlack: endpoint.kind == .slack, now: now(), retryAfterCap: .seconds(900))
+                body: prefix, now: now(), retryAfterCap: .seconds(900))
             return SendResult(verdict: verdict, status: Int(response.status.code))
         } catch {
             // The error text may contain the URL (a secret); say only what kind of failure.
