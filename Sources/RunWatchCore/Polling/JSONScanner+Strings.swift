@@ -51,7 +51,12 @@ extension JSONScanner {
         let base = UnsafeRawPointer(bytes.baseAddress)
         while true {
             if let base {
-                while index + 8 <= bytes.count, !Self.needsAttention(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                while index + 8 <= bytes.count {
+                    let flags = Self.attention(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                    if flags != 0 {
+                        index += flags.trailingZeroBitCount / 8  // straight to the first byte that matters
+                        break
+                    }
                     index += 8
                 }
             }
@@ -75,17 +80,18 @@ extension JSONScanner {
         }
     }
 
-    /// Whether any of eight bytes is '"', '\', below 0x20 or above 0x7F (exact, so a
-    /// false answer may skip all eight).
+    /// The high bit set in each of eight bytes (read little-endian) that is '"', '\',
+    /// below 0x20 or above 0x7F. Zero exactly when none is, and the lowest flag is always
+    /// a true one (the borrow tricks can only add false flags above a true one).
     @inline(__always)
-    private static func needsAttention(_ word: UInt64) -> Bool {
+    private static func attention(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         let quote = hasZeroByte(word ^ (ones &* 0x22))
         let backslash = hasZeroByte(word ^ (ones &* 0x5C))
         let control = (word &- ones &* 0x20) & ~word & highs
-        return (quote | backslash | control | (word & highs)) != 0
+        return quote | backslash | control | (word & highs)
     }
 
     /// One well-formed UTF-8 sequence of two to four bytes at the cursor (RFC 3629 table).

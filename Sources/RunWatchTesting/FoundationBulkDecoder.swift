@@ -1,10 +1,17 @@
 import Foundation
+import RunWatchCore
 
 /// The bulk answer decoded with Foundation's `JSONDecoder` and a lossy per-element
-/// wrapper: the library parses (and validates) the whole body, and each array element is
-/// read by `LossyRun`, which never throws, so one odd run object becomes `.malformed`
-/// instead of failing its batch. Same results as the scanner, field by field and anomaly
-/// by anomaly, so the two can be compared on cost alone.
+/// wrapper: the library parses the whole body, and each array element is read by
+/// `LossyRun`, which never throws, so one odd run object becomes `.malformed` instead of
+/// failing its batch. Same results as the scanner, field by field and anomaly by anomaly,
+/// so the two can be compared on cost alone.
+///
+/// Not the daemon's decoder: it cost twice the scanner's CPU on realistic answers (13 %
+/// of a core at 10 answers/s against a 5 % budget; docs/benchmarks.md). It stays here as
+/// the benchmark's and the parity tests' reference. Note that `JSONDecoder` is not strict
+/// either: it accepts trailing commas and checks a value's grammar only when it is read,
+/// so `[01]` or a lone surrogate inside an unread transcript passes.
 package enum FoundationBulkDecoder {
     package static func decode(_ body: Data) throws(BulkDecodeError) -> [DecodedRun] {
         do {
