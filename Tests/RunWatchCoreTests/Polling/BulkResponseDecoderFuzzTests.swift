@@ -144,8 +144,8 @@ struct JSONFuzzer {
         switch below(depth > 0 ? 8 : 6) {
         case 0, 1: return string()
         case 2, 3: return number()
-        case 4: return pick(["true", "false"])
-        case 5: return "null"
+        case 4: return chance(0.03) ? pick(["tru", "True", "falsey", "nul"]) : pick(["true", "false"])
+        case 5: return chance(0.03) ? pick(["nulll", "NULL", "undefined"]) : "null"
         case 6: return "[" + (0..<below(4)).map { _ in space() + value(depth: depth - 1) }.joined(separator: ",") + "]"
         default: return "{" + (0..<below(4)).map { _ in space() + string() + space() + ":" + value(depth: depth - 1) }.joined(separator: ",") + "}"
         }
@@ -157,10 +157,14 @@ struct JSONFuzzer {
             #"\n"#, #"\""#, #"\\"#, #"\/"#, #"\b"#, #"\f"#, #"\r"#, #"\t"#, #"\u00e9"#, #"\u00E9"#,
             #"\ud83d\ude00"#, #"\u0000"#, #"\u001f"#, #"\uFFFF"#,
         ]
-        return "\"" + (0..<below(5)).map { _ in pick(pieces) }.joined() + "\""
+        // Near misses now and then: bad escapes, lone surrogates, raw control characters.
+        let misses = [#"\q"#, #"\u12G4"#, #"\ud800"#, #"\udc00"#, #"\ud800\u0041"#, #"\ud800\ud800"#, "\t", "\u{01}", "\u{1F}", #"\U00e9"#, #"\x41"#]
+        return "\"" + (0..<below(5)).map { _ in chance(0.02) ? pick(misses) : pick(pieces) }.joined() + "\""
     }
 
     mutating func number() -> String {
+        // Near misses now and then: random byte edits rarely land inside a number.
+        if chance(0.03) { return pick(["01", "-01", "00", "1.", ".5", "+1", "1e", "1e+", "-", "1.e5", "0x1F", "Infinity", "1_0", "-.5"]) }
         var text = chance(0.3) ? "-" : ""
         text += chance(0.3) ? "0" : String(1 + below(9)) + String(repeating: "7", count: below(4))
         if chance(0.3) { text += "." + String(below(1000)) }
