@@ -20,6 +20,9 @@ package final class CekuraSimulator: Sendable {
         /// Register unknown ids on first sight instead of omitting them (for hand demos).
         package var autoRegister = false
         package var faults = SimulatorFaults.none
+        /// Runs whose call has ended carry 10–50 KB of transcript, as real ones do (off by
+        /// default so tests stay fast; see `SimulatedRunJSON.render`).
+        package var transcripts = false
         package init() {}
     }
 
@@ -237,7 +240,7 @@ package final class CekuraSimulator: Sendable {
             let odd = state.rng.unit() < state.faults.oddityRate
             objects.append(SimulatedRunJSON.render(
                 id: id, status: status, success: isFinal ? run.script.success : nil,
-                isFinal: isFinal, oddities: odd, rng: &state.rng))
+                isFinal: isFinal, oddities: odd, transcripts: options.transcripts, rng: &state.rng))
             if isFinal {
                 servedTerminal.append(id)
                 if run.firstServedTerminalAt == nil { run.firstServedTerminalAt = now }

@@ -13,7 +13,13 @@ package enum SimulatedRunJSON {
     ]
     static let personalities = ["Direct Communicator", "Impatient Caller", "Elderly Caller", "Non-native Speaker"]
 
-    package static func render(id: RunID, status: String, success: Bool?, isFinal: Bool, oddities: Bool, rng: inout SplitMix64) -> JSONValue {
+    /// `transcripts` gives runs whose call has ended (`evaluating`, `completed`, `timeout`)
+    /// a transcript and `transcript_object` of 10–50 KB together, as real runs carry; off,
+    /// they stay a few hundred bytes, which keeps tests fast.
+    package static func render(
+        id: RunID, status: String, success: Bool?, isFinal: Bool, oddities: Bool, transcripts: Bool = false,
+        rng: inout SplitMix64
+    ) -> JSONValue {
         let scenario = scenarios[id % scenarios.count]
         let personality = personalities[id % personalities.count]
         var errorMessage = ""
@@ -67,6 +73,12 @@ package enum SimulatedRunJSON {
             "run_as_text": false,
             "run_type": .null,
         ]
+        if transcripts, ["evaluating", "completed", "timeout"].contains(status) {
+            let (text, turns) = SimulatedTranscript.render(id: id)
+            object["transcript"] = text
+            object["transcript_object"] = turns
+            object["evaluation"] = evaluation(success: success)
+        }
         if oddities {
             // What the live API does to strict decoders: nulls, loose types, new fields.
             for key in ["scenario_name", "agent_name", "personality_name", "metadata", "voice_recording_url", "error_message"] where rng.unit() < 0.4 {
@@ -79,5 +91,17 @@ package enum SimulatedRunJSON {
             object["sentiment_v2"] = .double(0.73)
         }
         return .object(object)
+    }
+
+    /// Three metrics shaped like run-example.json's (binary, numeric, enum).
+    private static func evaluation(success: Bool?) -> JSONValue {
+        ["metrics": [
+            ["id": 5521, "name": "Identity verified before changes", "type": "binary", "eval_type": "binary",
+             "passed": .bool(success ?? true), "explanation": ["The agent requested name and date of birth before accessing the appointment."], "extra": [:]],
+            ["id": 5530, "name": "Latency (in ms)", "type": "numeric", "score": .double(842.5),
+             "explanation": ["Average response latency across 9 Main Agent turns was 842.5 ms."], "extra": ["percentiles": ["p50": .double(790.0)]]],
+            ["id": 5534, "name": "Sentiment", "type": "enum", "enum": "positive", "value": "positive",
+             "explanation": ["The caller thanked the agent and ended the call politely."], "extra": [:]],
+        ]]
     }
 }

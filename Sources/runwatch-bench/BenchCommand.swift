@@ -19,6 +19,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the scale table.") var skipScale = false
     @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
     @Flag(help: "Skip the delivery table.") var skipDelivery = false
+    @Flag(help: "Skip the bulk decoder table.") var skipDecoder = false
+    @Option(help: "Bulk decoders to measure, comma-separated prefixes (scanner, JSONDecoder).") var decoders = "scanner,JSONDecoder"
+    @Option(help: "Bodies of 100 runs in the decoder table (each decoded once per round, 7 rounds).") var decoderBodies = 20
     @Option(name: .customLong("ingest-ids"), help: "Ids in the ingest benchmark (spread over 100 files).") var ingestIDs = 1_000_000
 
     func run() async throws {
@@ -47,6 +50,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if !skipDelivery {
             DeliveryBenchmark.print(try await DeliveryBenchmark(runs: 2000).run(), runs: 2000)
+        }
+        if !skipDecoder {  // last: it resets the kernel's peak RSS mark
+            let bench = DecoderBenchmark(bodies: decoderBodies, rounds: 7, decoders: decoders.split(separator: ",").map(String.init))
+            DecoderBenchmark.print(try bench.run(), bodies: bench.bodies, rounds: bench.rounds)
         }
     }
 }

@@ -143,9 +143,55 @@ import Testing
         #"[{"id": 1, "status": "running", "x": tru}]"#,
         #"[{"id": 1, "status": "bad \q escape"}]"#,
         "[{\"id\": 1, \"status\": \"raw\ncontrol\"}]",
+        // The same faults inside values the scanner skips: RFC 8259 rejects them anywhere.
+        #"[{"id": 1, "status": "running", "x": 01}]"#,
+        #"[{"id": 1, "status": "running", "x": -01}]"#,
+        #"[{"id": 1, "status": "running", "x": 1.}]"#,
+        #"[{"id": 1, "status": "running", "x": .5}]"#,
+        #"[{"id": 1, "status": "running", "x": +1}]"#,
+        #"[{"id": 1, "status": "running", "x": 1e}]"#,
+        #"[{"id": 1, "status": "running", "x": 1e+}]"#,
+        #"[{"id": 1, "status": "running", "x": -}]"#,
+        #"[{"id": 1, "status": "running", "x": 1.2.3}]"#,
+        #"[{"id": 1, "status": "running", "x": NaN}]"#,
+        #"[{"id": 1, "status": "running", "x": "bad \q escape"}]"#,
+        #"[{"id": 1, "status": "running", "x": "\u12"}]"#,
+        #"[{"id": 1, "status": "running", "x": "\ud800"}]"#,
+        #"[{"id": 1, "status": "running", "x": "\udc00\ud800"}]"#,
+        #"[{"id": 1, "status": "running", "x": "\ud800\u0041"}]"#,
+        "[{\"id\": 1, \"status\": \"running\", \"x\": \"tab\there\"}]",
+        #"[{"id": 1, "status": "running", "x": [1, 2,]}]"#,
+        #"[{"id": 1, "status": "running", "x": {"a": 1,}}]"#,
+        #"[{"id": 1, "status": "running",}]"#,
+        #"[{"id": 1, "status": "running", "x": nul}]"#,
+        #"[{"id": 1, "status": "running", "x": True}]"#,
+        "\u{0C}[{\"id\": 1, \"status\": \"running\"}]",
+        "[{\"id\": 1, \"status\": \"running\"}]\u{0B}",
     ])
     func anySyntaxErrorFailsTheBody(body: String) {
         #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(body.utf8)) }
+    }
+
+    @Test(arguments: [
+        [0xFF], [0xC0, 0xAF], [0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xC3], [0xE6, 0x97],
+    ] as [[UInt8]])
+    func invalidUTF8InAnyStringFailsTheBody(bytes: [UInt8]) {
+        let body = Array(#"[{"id": 1, "status": "running", "transcript": "a"#.utf8) + bytes + Array(#"b"}]"#.utf8)
+        #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(body)) }
+    }
+
+    @Test(arguments: [
+        #"[{"id": 1, "status": "running", "x": [0, -0, 0.5, -0.0e-0, 1E5, 1e+2, 12345678901234567890123]}]"#,
+        #"[{"id": 1, "status": "running", "x": "\ud83d\ude00 \u0000 \u00E9 é 😀"}]"#,
+        " \n\t\r[{\"id\": 1, \"status\": \"running\"}] \r\n",
+    ])
+    func whatRFC8259AllowsIsAccepted(body: String) throws {
+        #expect(try BulkResponseDecoder.decode(Data(body.utf8)).count == 1)
+    }
+
+    @Test func aByteOrderMarkIsIgnoredAsFoundationIgnoresIt() throws {
+        let body = Data([0xEF, 0xBB, 0xBF] + Array(#"[{"id": 1, "status": "running"}]"#.utf8))
+        #expect(try BulkResponseDecoder.decode(body) == [.run(RunSnapshot(id: 1, status: .running))])
     }
 
     @Test func numbersOfEveryShape() throws {
