@@ -29,6 +29,16 @@ import Testing
         expectSame(JSONValue.array(objects).encoded())
     }
 
+    /// The benchmark's premise: ended runs carry 10–50 KB of transcript.
+    @Test func transcriptsAreTenToFiftyKilobytes() {
+        let sizes = (1...50).map { id in
+            let (text, turns) = SimulatedTranscript.render(id: id)
+            return JSONValue.array([text, turns]).encoded().count
+        }
+        #expect(sizes.allSatisfy { (10_000...56_000).contains($0) }, "\(sizes.min()!)...\(sizes.max()!)")
+        #expect(SimulatedTranscript.render(id: 7) == SimulatedTranscript.render(id: 7), "the same on every poll")
+    }
+
     @Test(arguments: [
         #"[{"id": 1, "status": "completed", "success": true}, {"id": 2, "status": null}, {"status": "failed"}, "x", {"id": 3, "status": 5}, {"id": -4, "status": "failed"}, null, 7]"#,
         #"[{"id": 8, "status": "completed", "success": "yes", "scenario_name": 12, "duration": 0, "metadata": "oops", "result_id": "abc"}]"#,
