@@ -11,7 +11,8 @@ import RunWatchCore
 /// (12.7 % of a core at 10 answers/s against a 5 % budget; docs/benchmarks.md). It stays here as
 /// the benchmark's and the parity tests' reference. Note that `JSONDecoder` is not strict
 /// either: it accepts trailing commas and checks a value's grammar only when it is read,
-/// so `[01]` or a lone surrogate inside an unread transcript passes.
+/// so `[01]` or a lone surrogate inside an unread transcript passes; and of a repeated key
+/// it reads the first, where `JSONSerialization` and the scanner read the last.
 package enum FoundationBulkDecoder {
     package static func decode(_ body: Data) throws(BulkDecodeError) -> [DecodedRun] {
         do {
