@@ -7,11 +7,12 @@ import RunWatchCore
 /// failing its batch. Same results as the scanner, field by field and anomaly by anomaly,
 /// so the two can be compared on cost alone.
 ///
-/// Not the daemon's decoder: it cost twice the scanner's CPU on realistic answers (13 %
-/// of a core at 10 answers/s against a 5 % budget; docs/benchmarks.md). It stays here as
+/// Not the daemon's decoder: on realistic answers it costs 2.7 times the scanner's CPU
+/// (12.7 % of a core at 10 answers/s against a 5 % budget; docs/benchmarks.md). It stays here as
 /// the benchmark's and the parity tests' reference. Note that `JSONDecoder` is not strict
 /// either: it accepts trailing commas and checks a value's grammar only when it is read,
-/// so `[01]` or a lone surrogate inside an unread transcript passes.
+/// so `[01]` or a lone surrogate inside an unread transcript passes; and of a repeated key
+/// it reads the first, where `JSONSerialization` and the scanner read the last.
 package enum FoundationBulkDecoder {
     package static func decode(_ body: Data) throws(BulkDecodeError) -> [DecodedRun] {
         do {

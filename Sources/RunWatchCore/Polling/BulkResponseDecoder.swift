@@ -26,7 +26,7 @@ package enum BulkDecodeError: Error, Equatable, Sendable, CustomStringConvertibl
 /// A single pass over the bytes that reads the dozen top-level fields runwatch uses and
 /// skips everything else (transcripts, evaluations) without building it. Run objects carry
 /// 10–50 KB of transcript each and this is the daemon's hot path: on answers of 100 such
-/// runs it costs a fraction of what `JSONDecoder` does (figures in docs/benchmarks.md,
+/// runs it costs about a third of what `JSONDecoder` does (figures in docs/benchmarks.md,
 /// "The bulk decoder"). The scanner is strict: a body RFC 8259 rejects anywhere, also
 /// inside values it skips, fails as a whole (a truncated or corrupt answer), and a fuzz
 /// test holds it to Foundation's `JSONSerialization`.

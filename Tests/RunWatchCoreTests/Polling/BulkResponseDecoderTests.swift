@@ -189,6 +189,19 @@ import Testing
         #expect(try BulkResponseDecoder.decode(Data(body.utf8)).count == 1)
     }
 
+    @Test func keysWithEscapesAreReadByWhatTheySpell() throws {
+        let run = try #require(try runs(#"[{"\u0069d": 5, "st\u0061tus": "timeout", "metadata": {"ended_\u0072eason": "exceeded-max-duration"}}]"#).first)
+        #expect(run == RunSnapshot(id: 5, status: .timeout, endedReason: "exceeded-max-duration"))
+    }
+
+    @Test func ofARepeatedKeyTheLastCountsAsInJSONSerialization() throws {
+        let body = #"[{"id": 5, "status": "running", "metadata": {"ended_reason": "a"}, "metadata": "x", "status": "failed"}]"#
+        let run = try #require(try runs(body).first)
+        #expect(run == RunSnapshot(id: 5, status: .failed, anomalies: ["metadata (not an object)"]))
+        let reference = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
+        #expect(reference.first?["status"] as? String == "failed")
+    }
+
     @Test func aByteOrderMarkIsIgnoredAsFoundationIgnoresIt() throws {
         let body = Data([0xEF, 0xBB, 0xBF] + Array(#"[{"id": 1, "status": "running"}]"#.utf8))
         #expect(try BulkResponseDecoder.decode(body) == [.run(RunSnapshot(id: 1, status: .running))])
