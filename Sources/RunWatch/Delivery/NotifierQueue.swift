@@ -293,7 +293,14 @@ package final class NotifierQueue: Sendable {
         guard let first = messages.first else {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: "message no longer in the outbox"), status: nil), sent: sent)
         }
-        let message = render(messages)
+        let message: RenderedMessage
+        do {
+            message = try await render(messages)
+        } catch let error as UnreadableMessage {
+            return Finished(batch: batch, result: SendResult(verdict: .dead(reason: error.description), status: nil), sent: sent)
+        } catch {
+            return Finished(batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the run's history: \(error)", after: nil), status: nil), sent: sent)
+        }
         let body = batch.plainText ? message.plainText ?? message.body : message.body
         let result = await send(body, key: first.idempotencyKey)
         return Finished(batch: batch, result: result, sent: sent)
@@ -330,13 +337,37 @@ package final class NotifierQueue: Sendable {
         }
     }
 
-    /// The message for one stored message, or several as one digest.
-    private func render(_ batch: [OutboxMessage]) -> RenderedMessage {
+    /// The message for one stored message, or several as one digest, rendered by the
+    /// sink now. The same content (and, for an ended run, the same history) renders the
+    /// same bytes on every attempt. Rows written before content was stored carry their
+    /// rendered body, sent as it is.
+    private func render(_ batch: [OutboxMessage]) async throws -> RenderedMessage {
         let sink = endpoint.kind.sink
         if batch.count > 1 {
-            return sink.renderDigest(batch.compactMap { $0.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) } })
+            return sink.renderDigest(batch.compactMap { message in
+                if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
+                return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
+            })
         }
-        return RenderedMessage(body: batch[0].payload, plainText: sink.plainText(of: batch[0].payload))
+        let message = batch[0]
+        guard message.isContent else {
+            return RenderedMessage(body: message.payload, plainText: sink.plainText(of: message.payload))
+        }
+        switch OutboxContent.decode(message.payload) {
+        case .alert(let alert)?:
+            // Read when sent, not when the run ended: the poller need not read it, and
+            // an ended run's history does not change any more.
+            let history = sink.defaults.carriesHistory ? try await store.transitions(for: [alert.run.id])[alert.run.id] ?? [] : []
+            return sink.render(alert, history: history)
+        case .transition(let notice)?:
+            return sink.render(notice)
+        case nil:
+            throw UnreadableMessage()
+        }
+    }
+
+    private struct UnreadableMessage: Error, CustomStringConvertible {
+        var description: String { "the stored message cannot be read" }
     }
 
     package func send(_ body: Data, key: String) async -> SendResult {

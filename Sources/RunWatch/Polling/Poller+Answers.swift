@@ -111,9 +111,7 @@ extension Poller {
         var drafts: [OutboxDraft] = []
         do {
             let routes = self.routes
-            let wantsHistory = routes.contains { $0.kind == .webhook } && !endings.isEmpty
-            let history = wantsHistory ? try await store.transitions(for: endings.map(\.snapshot.id)) : [:]
-            drafts = NotifierRoute.drafts(for: updates, runs: previous, history: history, routes: routes, at: at)
+            drafts = NotifierRoute.drafts(for: updates, runs: previous, routes: routes, at: at)
             let forgotten = try await store.record(PollRecord(at: at, polled: batch, updates: updates, messages: drafts))
             // `runwatch forget` removed these while they were being polled.
             ended.formUnion(forgotten)

@@ -46,8 +46,13 @@ package struct OutboxMessage: Sendable, Equatable {
     package var runID: RunID
     package var event: String
     package var idempotencyKey: String
+    /// The encoded `OutboxContent` (or, in a row older than the `v4-outbox-content`
+    /// migration, the rendered body).
     package var payload: Data
+    /// Old rows only: the structured alert beside a rendered Slack body.
     package var alert: Data?
+    /// Whether `payload` is content (rendered when sent) rather than an old rendered body.
+    package var isContent: Bool = true
     package var attempts: Int
     package var createdAt: Date
     package var state: String = "pending"

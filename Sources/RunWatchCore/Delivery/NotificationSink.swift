@@ -44,8 +44,14 @@ package struct SinkDefaults: Sendable, Equatable {
     package var digests: Bool
     /// Whether requests carry Standard Webhooks headers (`secret_file`, `bearer_token_file`).
     package var signed: Bool
+    /// Whether an alert's body lists the run's recorded transitions (so the poller reads
+    /// them for the runs that ended).
+    package var carriesHistory: Bool
 
-    package init(events: Set<RunOutcome>, pace: Duration, groupWindow: Duration, maxInFlight: Int, concurrent: Bool, digests: Bool, signed: Bool) {
+    package init(
+        events: Set<RunOutcome>, pace: Duration, groupWindow: Duration, maxInFlight: Int,
+        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool
+    ) {
         self.events = events
         self.pace = pace
         self.groupWindow = groupWindow
@@ -53,6 +59,7 @@ package struct SinkDefaults: Sendable, Equatable {
         self.concurrent = concurrent
         self.digests = digests
         self.signed = signed
+        self.carriesHistory = carriesHistory
     }
 }
 

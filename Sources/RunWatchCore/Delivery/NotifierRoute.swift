@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which notifiers receive an event, and the bytes each one gets.
+/// Which notifiers receive an event.
 package struct NotifierRoute: Sendable, Equatable {
     package var name: String
     package var kind: NotifierKind
@@ -23,18 +23,16 @@ package struct NotifierRoute: Sendable, Equatable {
         return labels.allSatisfy { routing.labels[$0.key] == $0.value }
     }
 
-    /// Rendered once at enqueue time, so a retry re-sends exactly the same bytes.
+    /// The bytes this notifier's sink makes of `alert` (for samples: `notify-test`,
+    /// `doctor`; queued alerts are rendered when sent).
     package func payload(for alert: RunAlert, history: [Transition]) -> Data {
         kind.sink.render(alert, history: history).body
     }
 
     /// Every outbox draft one answer causes: an alert per ended run for each route whose
     /// events and labels match, and a notice per status change for routes subscribed to
-    /// `run.transition`. `runs` carries each run's routing (labels, named notifiers);
-    /// `history` the recorded transitions of the ended runs (for webhook bodies).
-    package static func drafts(
-        for updates: [RunUpdate], runs: [RunID: TrackedRun], history: [RunID: [Transition]], routes: [NotifierRoute], at now: Date
-    ) -> [OutboxDraft] {
+    /// `run.transition`. `runs` carries each run's routing (labels, named notifiers).
+    package static func drafts(for updates: [RunUpdate], runs: [RunID: TrackedRun], routes: [NotifierRoute], at now: Date) -> [OutboxDraft] {
         guard !routes.isEmpty else { return [] }
         var drafts: [OutboxDraft] = []
         if routes.contains(where: \.transitions) {
@@ -47,22 +45,20 @@ package struct NotifierRoute: Sendable, Equatable {
             guard let outcome = update.outcome else { continue }
             let routing = runs[update.snapshot.id]?.routing ?? RunRouting()
             let alert = RunAlert(outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: now, labels: routing.labels)
-            let past = (history[update.snapshot.id] ?? []) + [update.transition].compactMap { $0 }
-            drafts += Self.drafts(for: alert, routing: routing, history: past, routes: routes)
+            drafts += Self.drafts(for: alert, routing: routing, routes: routes)
         }
         return drafts
     }
 
-    /// The outbox drafts for one ended run across all routes. The structured alert goes
-    /// with each Slack draft, so a digest can be rendered from several at send time.
-    package static func drafts(for alert: RunAlert, routing: RunRouting, history: [Transition], routes: [NotifierRoute]) -> [OutboxDraft] {
-        let encodedAlert = try? JSONEncoder().encode(alert)
+    /// The outbox drafts for one ended run across all routes: the structured alert,
+    /// encoded once, which each sink renders (alone or in a digest) when it is sent.
+    package static func drafts(for alert: RunAlert, routing: RunRouting, routes: [NotifierRoute]) -> [OutboxDraft] {
+        let content = OutboxContent.alert(alert).encoded()
         return routes.compactMap { route in
             guard route.events.contains(alert.outcome), route.accepts(routing) else { return nil }
             return OutboxDraft(
                 notifier: route.name, runID: alert.run.id, event: alert.outcome.eventType,
-                idempotencyKey: alert.idempotencyKey, payload: route.payload(for: alert, history: history),
-                alert: route.kind.sink.defaults.digests ? encodedAlert : nil)
+                idempotencyKey: alert.idempotencyKey, payload: content)
         }
     }
 
@@ -72,7 +68,7 @@ package struct NotifierRoute: Sendable, Equatable {
             guard route.transitions, route.accepts(routing) else { return nil }
             return OutboxDraft(
                 notifier: route.name, runID: notice.transition.runID, event: TransitionNotice.eventType,
-                idempotencyKey: notice.idempotencyKey, payload: route.kind.sink.render(notice).body)
+                idempotencyKey: notice.idempotencyKey, payload: OutboxContent.transition(notice).encoded())
         }
     }
 }

@@ -1,13 +1,16 @@
 import Foundation
 
-/// A notification to enqueue: rendered once, delivered (and retried) byte for byte.
+/// A notification to enqueue: what it says (`OutboxContent`), rendered by its sink when
+/// it is sent, the same bytes on every attempt.
 package struct OutboxDraft: Sendable, Equatable {
     package var notifier: String
     package var runID: RunID
     package var event: String
     package var idempotencyKey: String
+    /// The encoded `OutboxContent`, the message's one stored representation.
     package var payload: Data
-    /// The structured `RunAlert` (JSON), for Slack digests rendered at send time.
+    /// Only in rows written before the `v4-outbox-content` migration (the structured
+    /// alert beside a rendered body, for Slack digests); always nil now.
     package var alert: Data?
 
     package init(notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data, alert: Data? = nil) {

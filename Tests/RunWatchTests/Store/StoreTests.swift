@@ -127,8 +127,45 @@ import Testing
             // Left as it was: no migration applied, nothing deleted.
             let after = try DatabaseQueue(path: path)
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v9-from-the-future"])
+            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v9-from-the-future"])
             #expect(try await after.read { db in try db.tableExists("runs") })
+        }
+    }
+
+    @Test func rowsWrittenBeforeContentWasStoredKeepTheirRenderedBodies() async throws {
+        try await withTemporaryDirectory { dir in
+            // A store as v3 left it (v4 undone), with one pending Slack alert: a rendered
+            // body and the structured alert beside it.
+            _ = try SQLiteRunStore.open(directory: dir)
+            let path = dir + "/" + SQLiteRunStore.fileName
+            let old = try DatabaseQueue(path: path)
+            try await old.write { db in
+                try db.execute(sql: "ALTER TABLE outbox DROP COLUMN content")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-outbox-content'")
+                try db.execute(sql: """
+                    INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
+                    VALUES ('ops', 7, 'run.failed', 'msg_run7_failed', ?, X'7B7D', 0, 0)
+                    """, arguments: [Data(#"{"text":"rendered"}"#.utf8)])
+            }
+            try old.close()
+            let store = try SQLiteRunStore.open(directory: dir)
+            let entry = try #require(try await store.pendingEntries(notifier: "ops", limit: 5).first)
+            #expect(entry.isRunAlert)
+            let message = try #require(try await store.messages([entry.id]).first)
+            #expect(!message.isContent, "an old row is sent as stored")
+            #expect(message.payload == Data(#"{"text":"rendered"}"#.utf8))
+            // New rows hold content.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [8]), at: t0)
+            let (_, ended) = RunTracker.observe(RunSnapshot(id: 8, status: .failed), run: TrackedRun(submittedAt: t0), at: t0, policy: WatchPolicy())
+            let route = NotifierRoute(name: "ops", kind: .slack, events: [.failed])
+            try await store.record(PollRecord(at: t0, updates: [ended], messages: NotifierRoute.drafts(for: [ended], runs: [:], routes: [route], at: t0)))
+            let new = try #require(try await store.undelivered(limit: 5).first { $0.runID == 8 })
+            #expect(new.isContent)
+            guard case .alert(let alert)? = OutboxContent.decode(new.payload) else {
+                Issue.record("the new row should hold the structured alert")
+                return
+            }
+            #expect(alert.run.id == 8)
         }
     }
 

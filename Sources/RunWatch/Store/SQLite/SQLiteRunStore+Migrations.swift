@@ -60,6 +60,13 @@ extension SQLiteRunStore {
         migrator.registerMigration("v3-outbox-alert") { db in
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN alert BLOB")
         }
+        // From here on `payload` holds the message's content as data (`OutboxContent`),
+        // rendered by the sink when sent. Rows already written keep their rendered bytes
+        // (and Slack's `alert`) and are sent as they are: `content` 0 marks them.
+        migrator.registerMigration("v4-outbox-content") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN content INTEGER NOT NULL DEFAULT 1")
+            try db.execute(sql: "UPDATE outbox SET content = 0")
+        }
         return migrator
     }
 }

@@ -24,7 +24,7 @@ extension SQLiteRunStore: Outbox {
     package func pendingEntries(notifier: String, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, attempts, alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
+                SELECT id, attempts, (content = 1 AND event != 'run.transition') OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
                 WHERE state = 'pending' AND notifier = ?
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [notifier, limit]
@@ -94,7 +94,7 @@ extension SQLiteRunStore: Outbox {
     static func message(_ row: Row) -> OutboxMessage {
         OutboxMessage(
             id: row["id"], notifier: row["notifier"], runID: row["run_id"], event: row["event"],
-            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], attempts: row["attempts"],
+            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], isContent: row["content"] == 1, attempts: row["attempts"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), state: row["state"], lastError: row["last_error"])
     }
 }

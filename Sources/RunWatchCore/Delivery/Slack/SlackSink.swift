@@ -8,7 +8,7 @@ package struct SlackSink: NotificationSink {
     package var defaults: SinkDefaults {
         SinkDefaults(
             events: Set(RunOutcome.allCases.filter(\.isFailure)), pace: .seconds(1), groupWindow: .seconds(10),
-            maxInFlight: 1, concurrent: false, digests: true, signed: false)
+            maxInFlight: 1, concurrent: false, digests: true, signed: false, carriesHistory: false)
     }
 
     package func render(_ alert: RunAlert, history: [Transition]) -> RenderedMessage {

@@ -6,7 +6,9 @@ package struct WebhookSink: NotificationSink {
     package init() {}
 
     package var defaults: SinkDefaults {
-        SinkDefaults(events: Set(RunOutcome.allCases), pace: .zero, groupWindow: .zero, maxInFlight: 4, concurrent: true, digests: false, signed: true)
+        SinkDefaults(
+            events: Set(RunOutcome.allCases), pace: .zero, groupWindow: .zero, maxInFlight: 4,
+            concurrent: true, digests: false, signed: true, carriesHistory: true)
     }
 
     package func render(_ alert: RunAlert, history: [Transition]) -> RenderedMessage {
