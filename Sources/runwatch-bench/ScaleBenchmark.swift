@@ -80,9 +80,8 @@ struct ScaleBenchmark {
 /// `cekura-sim` from the same build folder, on an ephemeral port.
 enum SimulatorProcess {
     static func start(arguments: [String]) throws -> (Process, String) {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("cekura-sim")
         let process = Process()
-        process.executableURL = exe
+        process.executableURL = URL(fileURLWithPath: builtProduct("cekura-sim"))
         process.arguments = ["--port", "0"] + arguments
         let output = Pipe()
         process.standardOutput = output

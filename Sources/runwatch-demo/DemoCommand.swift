@@ -4,7 +4,6 @@ import Logging
 import RunWatch
 import RunWatchCore
 import RunWatchTesting
-import ServiceLifecycle
 
 /// The end-to-end demo: the Cekura simulator, a local webhook receiver and the daemon on
 /// this machine. Runs are fed through the spool, transitions print as they happen, alerts
@@ -42,21 +41,22 @@ struct DemoCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { _ in CompactLogHandler() }
         let timeout = self.timeout
         let (finished, daemon) = try await TestBed.run(
-            simulator: simulator, receiver: receiver, in: workDir, logger: Logger(label: "runwatch")
-        ) { config, hooksURL in
-            config.api.pollInterval = .seconds(1)
-            config.api.batchSize = 20
-            config.api.maxRequestsPerSecond = 10
-            config.spoolScanInterval = .milliseconds(250)
-            config.notifiers = [
-                // Failures ending within 3 s of each other arrive as one digest (the default
-                // window is 10 s; shorter here so the demo shows alerts as runs end).
-                .init(name: "ops-slack", kind: .slack, url: hooksURL + "/slack", groupWindow: .seconds(3)),
-                .init(name: "ci-webhook", kind: .webhook, url: hooksURL + "/hooks"),
-            ]
-            // Here, before the daemon starts and logs.
-            print("runwatch demo: simulator at \(config.api.baseURL), receiver at \(hooksURL), state in \(workDir)")
-        } _: { bed in
+            simulator: simulator, receiver: receiver, in: workDir, logger: Logger(label: "runwatch"),
+            configure: { config, hooksURL in
+                config.api.pollInterval = .seconds(1)
+                config.api.batchSize = 20
+                config.api.maxRequestsPerSecond = 10
+                config.spoolScanInterval = .milliseconds(250)
+                config.notifiers = [
+                    // Failures ending within 3 s of each other arrive as one digest (the default
+                    // window is 10 s; shorter here so the demo shows alerts as runs end).
+                    .init(name: "ops-slack", kind: .slack, url: hooksURL + "/slack", groupWindow: .seconds(3)),
+                    .init(name: "ci-webhook", kind: .webhook, url: hooksURL + "/hooks"),
+                ]
+                // Here, before the daemon starts and logs.
+                print("runwatch demo: simulator at \(config.api.baseURL), receiver at \(hooksURL), state in \(workDir)")
+            }
+        ) { bed in
             // Two producers, as CI jobs would: a plain id list, and JSON with labels.
             let half = ids.count / 2
             try bed.submit(Array(ids[..<half]))
