@@ -24,26 +24,17 @@ struct DeliveryBenchmark {
         let receiver = WebhookReceiver()
         let script = RunScript(stages: [.init("running", seconds: 0.5), .init("failed", seconds: 0)], success: false)
         for id in 1...runs { sim.addRun(id, script: script) }
-        let api = try await LoopbackHTTPServer.bind { await sim.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-delivery-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var config = RunWatch.Configuration()
-        config.api.baseURL = api.baseURL
-        config.api.maxRequestsPerSecond = 100
-        config.api.pollInterval = .milliseconds(200)
-        config.spoolDir = dir + "/spool"
-        config.stateDir = dir + "/state"
-        config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks.baseURL + "/hooks", maxInFlight: maxInFlight)]
-        let logger = Logger(label: "bench")
-        let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": sim.options.apiKey], logger: logger, systemd: .disabled)
-        let spool = SpoolDirectory(root: config.spoolDir)
         let runs = self.runs
-        try await InProcess.serving([api, hooks]) {
-            try await InProcess.running(daemon, logger: logger) {
-                try SpoolWriter.submit(SpoolSubmission(runIDs: Array(1...runs)), to: spool)
-                _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(100)) { receiver.deliveries.count >= runs }
-            }
+        let maxInFlight = self.maxInFlight
+        try await TestBed.run(simulator: sim, receiver: receiver, in: dir, logger: Logger(label: "bench"), configure: { config, hooks in
+            config.api.maxRequestsPerSecond = 100
+            config.api.pollInterval = .milliseconds(200)
+            config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks", maxInFlight: maxInFlight)]
+        }) { bed in
+            try bed.submit(Array(1...runs))
+            _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(100)) { receiver.deliveries.count >= runs }
         }
         let served = sim.terminalServedDates()
         let deliveries = receiver.deliveries

@@ -64,27 +64,18 @@ struct LatencyBenchmark {
         sim.addRandomRuns(ids)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let server = try await LoopbackHTTPServer.bind { await sim.handle($0) }
-        var config = Configuration()
-        config.api.baseURL = server.baseURL
-        config.api.batchSize = 100
-        config.api.maxRequestsPerSecond = rps
-        config.api.pollInterval = pollInterval
-        config.api.statusIntervals = statusIntervals
-        config.spoolDir = dir + "/spool"
-        config.stateDir = dir + "/state"
-        config.spoolScanInterval = .milliseconds(100)
-        let logger = Logger(label: "bench")
-        let daemon = try await Daemon.prepare(configuration: config, environment: ["CEKURA_API_KEY": sim.options.apiKey], logger: logger, systemd: .disabled)
         let started = ContinuousClock.now
-        let spool = SpoolDirectory(root: config.spoolDir)
-        try await InProcess.serving([server]) {
-            try await InProcess.running(daemon, logger: logger) {
-                try SpoolWriter.submit(SpoolSubmission(runIDs: ids), to: spool)
-                _ = await waitUntil(timeout: .seconds(600), every: .milliseconds(250)) {
-                    guard let summary = try? await daemon.store.summary() else { return false }
-                    return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0
-                }
+        let rps = self.rps
+        try await TestBed.run(simulator: sim, in: dir, logger: Logger(label: "bench"), configure: { config, _ in
+            config.api.batchSize = 100
+            config.api.maxRequestsPerSecond = rps
+            config.api.pollInterval = pollInterval
+            config.api.statusIntervals = statusIntervals
+        }) { bed in
+            try bed.submit(ids)
+            _ = await waitUntil(timeout: .seconds(600), every: .milliseconds(250)) {
+                guard let summary = try? await bed.daemon.store.summary() else { return false }
+                return summary.runsByStatus.values.reduce(0, +) == ids.count && summary.active == 0
             }
         }
         let latencies = sim.detectionLatencies()
