@@ -1,5 +1,5 @@
-import RunWatch
 import Foundation
+import RunWatch
 import RunWatchCore
 import Synchronization
 
@@ -125,7 +125,7 @@ package final class CekuraSimulator: Sendable {
     package func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
         if request.path.hasPrefix("/_sim/") { return admin(request) }
         guard request.method == "GET",
-              request.path == "/test_framework/v1/runs/bulk/" || request.path == "/test_framework/v2/runs/bulk/"
+            request.path == "/test_framework/v1/runs/bulk/" || request.path == "/test_framework/v2/runs/bulk/"
         else {
             state.withLock { $0.counters.requests += 1 }
             return .json(404, Data(#"{"detail": "Not found."}"#.utf8))
@@ -238,9 +238,10 @@ package final class CekuraSimulator: Sendable {
                 continue
             }
             let odd = state.rng.unit() < state.faults.oddityRate
-            objects.append(SimulatedRunJSON.render(
-                id: id, status: status, success: isFinal ? run.script.success : nil,
-                isFinal: isFinal, oddities: odd, transcripts: options.transcripts, rng: &state.rng))
+            objects.append(
+                SimulatedRunJSON.render(
+                    id: id, status: status, success: isFinal ? run.script.success : nil,
+                    isFinal: isFinal, oddities: odd, transcripts: options.transcripts, rng: &state.rng))
             if isFinal {
                 servedTerminal.append(id)
                 if run.firstServedTerminalAt == nil { run.firstServedTerminalAt = now }
@@ -274,12 +275,18 @@ package final class CekuraSimulator: Sendable {
             return .json(200, (try? encoder.encode(counters)) ?? Data())
         case ("POST", "/_sim/runs"):
             // `final` (optional): a status to end in after ~1 s, instead of a random lifecycle.
-            struct Body: Decodable { var ids: [RunID]; var final: String?; var success: Bool? }
+            struct Body: Decodable {
+                var ids: [RunID]
+                var final: String?
+                var success: Bool?
+            }
             guard let body = try? JSONDecoder().decode(Body.self, from: request.body) else {
                 return .json(400, Data(#"{"detail": "want {\"ids\": [1, 2, 3]} and optionally \"final\": \"failed\""}"#.utf8))
             }
             if let final = body.final {
-                let script = RunScript(stages: [.init("pending", seconds: 0.5), .init("running", seconds: 0.5), .init(final, seconds: 0)], success: body.success ?? (final == "completed"))
+                let script = RunScript(
+                    stages: [.init("pending", seconds: 0.5), .init("running", seconds: 0.5), .init(final, seconds: 0)],
+                    success: body.success ?? (final == "completed"))
                 for id in body.ids { addRun(id, script: script) }
             } else {
                 addRandomRuns(body.ids)

@@ -33,8 +33,14 @@ package final class DaemonProcess: @unchecked Sendable {
     /// Waits for the process to end, at most `timeout` seconds, without blocking a thread.
     package func waitForExit(timeout: Double) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.exited.wait(); return true }
-            group.addTask { try? await Task.sleep(for: .secondsDouble(timeout)); return false }
+            group.addTask {
+                await self.exited.wait()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .secondsDouble(timeout))
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first || !self.process.isRunning

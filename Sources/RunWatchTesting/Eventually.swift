@@ -1,5 +1,5 @@
-import RunWatch
 import Foundation
+import RunWatch
 
 /// Waits until `condition` holds or `timeout` passes, checking every `every`. Tests use
 /// it to wait on a condition with a deadline instead of sleeping and hoping.

@@ -62,29 +62,35 @@ private struct LossyRun: Decodable {
         let success = fields.bool(.success)
         let duration = fields.duration()
         let endedReason = fields.endedReason()
-        decoded = .run(RunSnapshot(
-            id: id,
-            status: RunStatus(rawValue: status),
-            success: success,
-            scenarioName: fields.string(.scenarioName),
-            agentName: fields.string(.agentName),
-            personalityName: fields.string(.personalityName),
-            errorMessage: fields.string(.errorMessage).flatMap { $0.isEmpty ? nil : $0 },
-            endedReason: endedReason,
-            duration: duration,
-            voiceRecordingURL: fields.string(.voiceRecordingURL).flatMap { $0.isEmpty ? nil : $0 },
-            resultID: fields.int(.resultID) ?? (container.contains(.resultID) ? nil : fields.int(.result)),
-            projectID: fields.int(.projectID) ?? (container.contains(.projectID) ? nil : fields.int(.project)),
-            anomalies: fields.anomalies))
+        decoded = .run(
+            RunSnapshot(
+                id: id,
+                status: RunStatus(rawValue: status),
+                success: success,
+                scenarioName: fields.string(.scenarioName),
+                agentName: fields.string(.agentName),
+                personalityName: fields.string(.personalityName),
+                errorMessage: fields.string(.errorMessage).flatMap { $0.isEmpty ? nil : $0 },
+                endedReason: endedReason,
+                duration: duration,
+                voiceRecordingURL: fields.string(.voiceRecordingURL).flatMap { $0.isEmpty ? nil : $0 },
+                resultID: fields.int(.resultID) ?? (container.contains(.resultID) ? nil : fields.int(.result)),
+                projectID: fields.int(.projectID) ?? (container.contains(.projectID) ? nil : fields.int(.project)),
+                anomalies: fields.anomalies))
     }
 }
 
 /// The keys runwatch reads; the library never builds the values of the others.
 private enum FieldKey: String, CodingKey {
     case id, status, success, duration, metadata, result, project
-    case scenarioName = "scenario_name", agentName = "agent_name", personalityName = "personality_name"
-    case errorMessage = "error_message", voiceRecordingURL = "voice_recording_url"
-    case resultID = "result_id", projectID = "project_id", endedReason = "ended_reason"
+    case scenarioName = "scenario_name"
+    case agentName = "agent_name"
+    case personalityName = "personality_name"
+    case errorMessage = "error_message"
+    case voiceRecordingURL = "voice_recording_url"
+    case resultID = "result_id"
+    case projectID = "project_id"
+    case endedReason = "ended_reason"
 }
 
 /// Reads optional fields, noting (not throwing on) values of the wrong type.

@@ -1,5 +1,5 @@
-import RunWatch
 import Foundation
+import RunWatch
 import RunWatchCore
 
 /// The lifecycle the simulator walks one run through: timed stages, the last of which

@@ -1,5 +1,5 @@
-import RunWatch
 import Foundation
+import RunWatch
 import RunWatchCore
 
 /// Renders run objects shaped like `shared/cekura/run-example.json`.
@@ -54,9 +54,21 @@ package enum SimulatedRunJSON {
             "result_name": "nightly-regression (simulated)",
             "expected_outcome_prompt": "The agent verifies the caller's identity and completes the request.",
             "expected_outcome": isFinal ? ["score": 100, "explanation": ["The agent verified identity."], "outcome_alignments": []] : [:],
-            "evaluation": isFinal ? ["metrics": [["id": 5521, "name": "Identity verified", "type": "binary", "eval_type": "binary", "passed": .bool(success ?? false), "explanation": [], "extra": [:]]]] : .null,
+            "evaluation": isFinal
+                ? [
+                    "metrics": [
+                        [
+                            "id": 5521, "name": "Identity verified", "type": "binary", "eval_type": "binary", "passed": .bool(success ?? false),
+                            "explanation": [], "extra": [:],
+                        ]
+                    ]
+                ] : .null,
             "transcript": isFinal ? "[00:01] Testing Agent: Hi.\n[00:03] Main Agent: Hello, how can I help?" : "",
-            "transcript_object": isFinal ? [["role": "Testing Agent", "content": "Hi.", "time": "00:01"], ["role": "Main Agent", "content": "Hello, how can I help?", "time": "00:03"]] : [],
+            "transcript_object": isFinal
+                ? [
+                    ["role": "Testing Agent", "content": "Hi.", "time": "00:01"],
+                    ["role": "Main Agent", "content": "Hello, how can I help?", "time": "00:03"],
+                ] : [],
             "duration": isFinal ? .string(String(format: "%02d:%02d", (id % 5) + 1, id % 60)) : .null,
             "voice_recording_url": isFinal ? .string("https://recordings.example.invalid/runs/\(id)/recording.wav") : .null,
             "email_id": .null,
@@ -81,7 +93,8 @@ package enum SimulatedRunJSON {
         }
         if oddities {
             // What the live API does to strict decoders: nulls, loose types, new fields.
-            for key in ["scenario_name", "agent_name", "personality_name", "metadata", "voice_recording_url", "error_message"] where rng.unit() < 0.4 {
+            for key in ["scenario_name", "agent_name", "personality_name", "metadata", "voice_recording_url", "error_message"] where rng.unit() < 0.4
+            {
                 object[key] = .null
             }
             if rng.unit() < 0.3 { object["duration"] = 0 }
@@ -95,13 +108,23 @@ package enum SimulatedRunJSON {
 
     /// Three metrics shaped like run-example.json's (binary, numeric, enum).
     private static func evaluation(success: Bool?) -> JSONValue {
-        ["metrics": [
-            ["id": 5521, "name": "Identity verified before changes", "type": "binary", "eval_type": "binary",
-             "passed": .bool(success ?? true), "explanation": ["The agent requested name and date of birth before accessing the appointment."], "extra": [:]],
-            ["id": 5530, "name": "Latency (in ms)", "type": "numeric", "score": .double(842.5),
-             "explanation": ["Average response latency across 9 Main Agent turns was 842.5 ms."], "extra": ["percentiles": ["p50": .double(790.0)]]],
-            ["id": 5534, "name": "Sentiment", "type": "enum", "enum": "positive", "value": "positive",
-             "explanation": ["The caller thanked the agent and ended the call politely."], "extra": [:]],
-        ]]
+        [
+            "metrics": [
+                [
+                    "id": 5521, "name": "Identity verified before changes", "type": "binary", "eval_type": "binary",
+                    "passed": .bool(success ?? true), "explanation": ["The agent requested name and date of birth before accessing the appointment."],
+                    "extra": [:],
+                ],
+                [
+                    "id": 5530, "name": "Latency (in ms)", "type": "numeric", "score": .double(842.5),
+                    "explanation": ["Average response latency across 9 Main Agent turns was 842.5 ms."],
+                    "extra": ["percentiles": ["p50": .double(790.0)]],
+                ],
+                [
+                    "id": 5534, "name": "Sentiment", "type": "enum", "enum": "positive", "value": "positive",
+                    "explanation": ["The caller thanked the agent and ended the call politely."], "extra": [:],
+                ],
+            ]
+        ]
     }
 }

@@ -34,7 +34,13 @@ package enum SimulatedTranscript {
                 "end_time": .double(rounded(clock + seconds)),
                 "timestamp": .double(rounded(clock)),
                 "normalized_content": .string(normalized(content)),
-                "comparison_spans": rng.unit() < 0.3 ? [["start": .int(0), "end": .int(content.count / 2), "text": .string(String(content.prefix(content.count / 2))), "score": .double(rounded(rng.unit()))]] : [],
+                "comparison_spans": rng.unit() < 0.3
+                    ? [
+                        [
+                            "start": .int(0), "end": .int(content.count / 2), "text": .string(String(content.prefix(content.count / 2))),
+                            "score": .double(rounded(rng.unit())),
+                        ]
+                    ] : [],
             ])
             size += 160 + content.utf8.count * 3  // the line, content and normalized_content, plus keys and timings
             clock += seconds + 0.2 + rng.unit()

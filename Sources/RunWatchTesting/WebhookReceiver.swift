@@ -1,5 +1,5 @@
-import RunWatch
 import Foundation
+import RunWatch
 import RunWatchCore
 import Synchronization
 

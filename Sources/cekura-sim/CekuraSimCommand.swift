@@ -1,6 +1,6 @@
-import RunWatch
 import ArgumentParser
 import Foundation
+import RunWatch
 import RunWatchCore
 import RunWatchTesting
 

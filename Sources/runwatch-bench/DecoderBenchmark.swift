@@ -53,27 +53,34 @@ struct DecoderBenchmark {
         var rng = SplitMix64(seed: 21)
         let statuses = ["completed", "completed", "completed", "evaluating", "timeout"]
         return (0..<bodies).map { body in
-            JSONValue.array((1...100).map { offset in
-                let id = body * 100 + offset
-                let status = statuses[Int(rng.next() % UInt64(statuses.count))]
-                let final = status != "evaluating"
-                return SimulatedRunJSON.render(
-                    id: id, status: status, success: final ? rng.unit() < 0.8 : nil, isFinal: final,
-                    oddities: false, transcripts: true, rng: &rng)
-            }).encoded()
+            JSONValue.array(
+                (1...100).map { offset in
+                    let id = body * 100 + offset
+                    let status = statuses[Int(rng.next() % UInt64(statuses.count))]
+                    let final = status != "evaluating"
+                    return SimulatedRunJSON.render(
+                        id: id, status: status, success: final ? rng.unit() < 0.8 : nil, isFinal: final,
+                        oddities: false, transcripts: true, rng: &rng)
+                }
+            ).encoded()
         }
     }
 
     static func print(_ rows: [Row], bodies: Int, rounds: Int) {
         guard let bytes = rows.first?.bodyBytes else { return }
-        Swift.print("\nBulk decoders on answers of 100 ended runs with transcripts (\(bodies) bodies, mean \(bytes / 1000) KB; CPU of the decoding thread, \(rounds) rounds)\n")
-        Swift.print([pad("decoder", 28), lpad("ms/body", 8), lpad("best", 8), lpad("MB/s", 7), lpad("% core @10/s", 13), lpad("peak MB", 8)].joined(separator: " "))
+        Swift.print(
+            "\nBulk decoders on answers of 100 ended runs with transcripts (\(bodies) bodies, mean \(bytes / 1000) KB; CPU of the decoding thread, \(rounds) rounds)\n"
+        )
+        Swift.print(
+            [pad("decoder", 28), lpad("ms/body", 8), lpad("best", 8), lpad("MB/s", 7), lpad("% core @10/s", 13), lpad("peak MB", 8)].joined(
+                separator: " "))
         for row in rows {
-            Swift.print([
-                pad(row.decoder, 28), lpad(String(format: "%.2f", row.median * 1000), 8), lpad(String(format: "%.2f", row.best * 1000), 8),
-                lpad(String(format: "%.0f", Double(row.bodyBytes) / row.median / 1e6), 7),
-                lpad(String(format: "%.1f", row.median * 10 * 100), 13), lpad(String(format: "%.1f", row.peakMB), 8),
-            ].joined(separator: " "))
+            Swift.print(
+                [
+                    pad(row.decoder, 28), lpad(String(format: "%.2f", row.median * 1000), 8), lpad(String(format: "%.2f", row.best * 1000), 8),
+                    lpad(String(format: "%.0f", Double(row.bodyBytes) / row.median / 1e6), 7),
+                    lpad(String(format: "%.1f", row.median * 10 * 100), 13), lpad(String(format: "%.1f", row.peakMB), 8),
+                ].joined(separator: " "))
         }
     }
 }

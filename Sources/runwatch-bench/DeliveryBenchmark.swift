@@ -28,11 +28,14 @@ struct DeliveryBenchmark {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let runs = self.runs
         let maxInFlight = self.maxInFlight
-        try await TestBed.run(simulator: sim, receiver: receiver, in: dir, logger: Logger(label: "bench"), configure: { config, hooks in
-            config.api.maxRequestsPerSecond = 100
-            config.api.pollInterval = .milliseconds(200)
-            config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks", maxInFlight: maxInFlight)]
-        }) { bed in
+        try await TestBed.run(
+            simulator: sim, receiver: receiver, in: dir, logger: Logger(label: "bench"),
+            configure: { config, hooks in
+                config.api.maxRequestsPerSecond = 100
+                config.api.pollInterval = .milliseconds(200)
+                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks", maxInFlight: maxInFlight)]
+            }
+        ) { bed in
             try bed.submit(Array(1...runs))
             _ = await waitUntil(timeout: .seconds(300), every: .milliseconds(100)) { receiver.deliveries.count >= runs }
         }
@@ -44,14 +47,18 @@ struct DeliveryBenchmark {
         }
         let times = deliveries.map(\.receivedAt).sorted()
         let span = (times.last ?? Date()).timeIntervalSince(times.first ?? Date())
-        return Result(p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: span > 0 ? Double(times.count - 1) / span : .nan, delivered: deliveries.count)
+        return Result(
+            p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: span > 0 ? Double(times.count - 1) / span : .nan,
+            delivered: deliveries.count)
     }
 
     static func print(_ result: Result, runs: Int) {
         Swift.print("\nDelivery to a healthy webhook receiver (\(runs) runs ending at once, one notifier)\n")
         Swift.print([pad("measure", 44), lpad("value", 12)].joined(separator: " "))
-        Swift.print([pad("latency, ended answer → receiver, p50", 44), lpad(String(format: "%.0f ms", result.p50 * 1000), 12)].joined(separator: " "))
-        Swift.print([pad("latency, ended answer → receiver, p99", 44), lpad(String(format: "%.0f ms", result.p99 * 1000), 12)].joined(separator: " "))
+        Swift.print(
+            [pad("latency, ended answer → receiver, p50", 44), lpad(String(format: "%.0f ms", result.p50 * 1000), 12)].joined(separator: " "))
+        Swift.print(
+            [pad("latency, ended answer → receiver, p99", 44), lpad(String(format: "%.0f ms", result.p99 * 1000), 12)].joined(separator: " "))
         Swift.print([pad("deliveries per second", 44), lpad(String(format: "%.0f", result.perSecond), 12)].joined(separator: " "))
         Swift.print([pad("delivered", 44), lpad("\(result.delivered)", 12)].joined(separator: " "))
     }

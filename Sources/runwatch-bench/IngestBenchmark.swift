@@ -42,7 +42,8 @@ struct IngestBenchmark {
         // The same rows, all ended: what a long-running install's store mostly holds.
         let queue = try DatabaseQueue(path: state + "/" + SQLiteRunStore.fileName)
         try await queue.write { db in
-            try db.execute(sql: "UPDATE runs SET status = 'completed', success = 1, terminal = 1, ended_at = ?", arguments: [Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "UPDATE runs SET status = 'completed', success = 1, terminal = 1, ended_at = ?", arguments: [Date().timeIntervalSince1970])
         }
         try queue.close()
         let readyEnded = try await timeToReady(over: dir, logger)
@@ -61,9 +62,19 @@ struct IngestBenchmark {
     static func print(_ result: Result) {
         Swift.print("\nSpool ingest and start-up (targets: ≥ 100,000 ids/s ingested; READY within 2 s at 1M rows)\n")
         Swift.print([pad("measure", 44), lpad("value", 14)].joined(separator: " "))
-        Swift.print([pad("ingest \(result.ids) ids from \(result.files) files", 44), lpad(String(format: "%.0f ids/s", Double(result.ids) / result.ingestSeconds), 14)].joined(separator: " "))
-        Swift.print([pad("READY, \(result.ids) active runs in the store", 44), lpad(String(format: "%.2f s", result.readyActiveSeconds), 14)].joined(separator: " "))
-        Swift.print([pad("READY, \(result.ids) ended runs in the store", 44), lpad(String(format: "%.2f s", result.readyEndedSeconds), 14)].joined(separator: " "))
-        Swift.print([pad("peak RSS of the benchmark so far", 44), lpad(String(format: "%.0f MB", ResourceUsage.peakRSSMegabytes()), 14)].joined(separator: " "))
+        Swift.print(
+            [
+                pad("ingest \(result.ids) ids from \(result.files) files", 44),
+                lpad(String(format: "%.0f ids/s", Double(result.ids) / result.ingestSeconds), 14),
+            ].joined(separator: " "))
+        Swift.print(
+            [pad("READY, \(result.ids) active runs in the store", 44), lpad(String(format: "%.2f s", result.readyActiveSeconds), 14)].joined(
+                separator: " "))
+        Swift.print(
+            [pad("READY, \(result.ids) ended runs in the store", 44), lpad(String(format: "%.2f s", result.readyEndedSeconds), 14)].joined(
+                separator: " "))
+        Swift.print(
+            [pad("peak RSS of the benchmark so far", 44), lpad(String(format: "%.0f MB", ResourceUsage.peakRSSMegabytes()), 14)].joined(
+                separator: " "))
     }
 }

@@ -52,7 +52,9 @@ struct LatencyBenchmark {
         var rows: [Row] = []
         rows.append(try await runwatch(name: "runwatch (uniform)", statusIntervals: [:], pollInterval: .seconds(1)))
         if !faulty {
-            rows.append(try await runwatch(name: "runwatch (evaluating 2s, others 10s)", statusIntervals: ["evaluating": .seconds(2)], pollInterval: .seconds(10)))
+            rows.append(
+                try await runwatch(
+                    name: "runwatch (evaluating 2s, others 10s)", statusIntervals: ["evaluating": .seconds(2)], pollInterval: .seconds(10)))
         }
         rows.append(try await docsLoop())
         return rows
@@ -66,12 +68,15 @@ struct LatencyBenchmark {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let started = ContinuousClock.now
         let rps = self.rps
-        try await TestBed.run(simulator: sim, in: dir, logger: Logger(label: "bench"), configure: { config, _ in
-            config.api.batchSize = 100
-            config.api.maxRequestsPerSecond = rps
-            config.api.pollInterval = pollInterval
-            config.api.statusIntervals = statusIntervals
-        }) { bed in
+        try await TestBed.run(
+            simulator: sim, in: dir, logger: Logger(label: "bench"),
+            configure: { config, _ in
+                config.api.batchSize = 100
+                config.api.maxRequestsPerSecond = rps
+                config.api.pollInterval = pollInterval
+                config.api.statusIntervals = statusIntervals
+            }
+        ) { bed in
             try bed.submit(ids)
             _ = await waitUntil(timeout: .seconds(600), every: .milliseconds(250)) {
                 guard let summary = try? await bed.daemon.store.summary() else { return false }
@@ -106,12 +111,13 @@ struct LatencyBenchmark {
                 let finished = await withTaskGroup(of: [RunID].self) { group -> [RunID] in
                     for chunk in chunks {
                         group.addTask {
-                            var request = HTTPClientRequest(url: "\(server.baseURL)/test_framework/v1/runs/bulk/?run_ids=\(chunk.map(String.init).joined(separator: ","))")
+                            var request = HTTPClientRequest(
+                                url: "\(server.baseURL)/test_framework/v1/runs/bulk/?run_ids=\(chunk.map(String.init).joined(separator: ","))")
                             request.headers.add(name: "X-CEKURA-API-KEY", value: sim.options.apiKey)
                             guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30)),
-                                  let body = try? await response.body.collect(upTo: 64 << 20),
-                                  response.status.code == 200,
-                                  let runs = try? BulkResponseDecoder.decode(Data(body.readableBytesView))
+                                let body = try? await response.body.collect(upTo: 64 << 20),
+                                response.status.code == 200,
+                                let runs = try? BulkResponseDecoder.decode(Data(body.readableBytesView))
                             else { return [] }
                             return runs.compactMap { item -> RunID? in
                                 guard case .run(let run) = item, doneStatuses.contains(run.status.rawValue) else { return nil }
@@ -142,13 +148,17 @@ struct LatencyBenchmark {
         print("")
         if faulty {
             print("Detection latency under faults: 10% 5xx, 2% truncated bodies, at most 50 ids per request (414 above), \(runs) runs, \(rps) req/s")
-            print("sweep = \(String(format: "%.1f", sweep)) s (ceil(runs / 50) / rps), floor = half a sweep; target: p99 ≤ 1.5× sweep = \(String(format: "%.1f", 1.5 * sweep)) s\n")
+            print(
+                "sweep = \(String(format: "%.1f", sweep)) s (ceil(runs / 50) / rps), floor = half a sweep; target: p99 ≤ 1.5× sweep = \(String(format: "%.1f", 1.5 * sweep)) s\n"
+            )
         } else {
             print("Detection latency, simulator clock (run's final stage began → first complete answer showing it)")
             print("floor = half a budget-limited sweep = \(String(format: "%.1f", floor)) s; targets: p50 ≤ 1.2× floor, p99 ≤ 2× floor\n")
         }
-        let header = [pad("system", 38), lpad("requests", 9), lpad("429s", 6), lpad("in R-A", 7), lpad("after end", 10),
-                      lpad("p50 s", 7), lpad("p99 s", 7), lpad("p50/fl", 7), lpad("p99/fl", 7), lpad("p99/swp", 8), lpad("unended", 8), lpad("wall s", 7)]
+        let header = [
+            pad("system", 38), lpad("requests", 9), lpad("429s", 6), lpad("in R-A", 7), lpad("after end", 10),
+            lpad("p50 s", 7), lpad("p99 s", 7), lpad("p50/fl", 7), lpad("p99/fl", 7), lpad("p99/swp", 8), lpad("unended", 8), lpad("wall s", 7),
+        ]
         print(header.joined(separator: " "))
         for row in rows {
             let line = [

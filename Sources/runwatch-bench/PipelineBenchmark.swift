@@ -26,12 +26,17 @@ struct PipelineBenchmark {
         let policy = WatchPolicy()
         var rows: [Row] = []
         var rng = SplitMix64(seed: 5)
-        for (pass, status, final) in [("first sight (a transition each)", "running", false), ("no change", "running", false), ("ended (completed, full objects)", "completed", true)] {
+        for (pass, status, final) in [
+            ("first sight (a transition each)", "running", false), ("no change", "running", false),
+            ("ended (completed, full objects)", "completed", true),
+        ] {
             // Bodies are rendered before the clock starts: the API's work is not ours.
             let bodies = stride(from: 0, to: runs, by: 100).map { start in
-                JSONValue.array(ids[start..<min(start + 100, runs)].map {
-                    SimulatedRunJSON.render(id: $0, status: status, success: final ? true : nil, isFinal: final, oddities: false, rng: &rng)
-                }).encoded()
+                JSONValue.array(
+                    ids[start..<min(start + 100, runs)].map {
+                        SimulatedRunJSON.render(id: $0, status: status, success: final ? true : nil, isFinal: final, oddities: false, rng: &rng)
+                    }
+                ).encoded()
             }
             let cpu0 = ResourceUsage.cpuSeconds()
             let t0 = ContinuousClock.now
@@ -45,7 +50,8 @@ struct PipelineBenchmark {
                     tracked[snapshot.id] = next
                     if update.isNews { updates.append(update) }
                 }
-                try await store.record(PollRecord(at: at, polled: decoded.compactMap { if case .run(let r) = $0 { r.id } else { nil } }, updates: updates, messages: []))
+                try await store.record(
+                    PollRecord(at: at, polled: decoded.compactMap { if case .run(let r) = $0 { r.id } else { nil } }, updates: updates, messages: []))
             }
             rows.append(Row(pass: pass, seconds: (ContinuousClock.now - t0).secondsDouble, cpu: ResourceUsage.cpuSeconds() - cpu0))
         }
@@ -56,8 +62,11 @@ struct PipelineBenchmark {
         Swift.print("\nDecode, diff, commit of \(result.runs) run updates in answers of 100 (no network; target ≥ 50,000 updates/s per core)\n")
         Swift.print([pad("pass", 34), lpad("wall s", 8), lpad("CPU s", 8), lpad("updates/s/core", 15)].joined(separator: " "))
         for row in result.rows {
-            Swift.print([pad(row.pass, 34), lpad(String(format: "%.2f", row.seconds), 8), lpad(String(format: "%.2f", row.cpu), 8),
-                         lpad(String(format: "%.0f", Double(result.runs) / row.cpu), 15)].joined(separator: " "))
+            Swift.print(
+                [
+                    pad(row.pass, 34), lpad(String(format: "%.2f", row.seconds), 8), lpad(String(format: "%.2f", row.cpu), 8),
+                    lpad(String(format: "%.0f", Double(result.runs) / row.cpu), 15),
+                ].joined(separator: " "))
         }
     }
 }

@@ -60,8 +60,10 @@ struct ScaleBenchmark {
     static func printTable(_ rows: [Row]) {
         print("\nOne sweep of N watched runs (batch 100, budget 200 req/s; cekura-sim in its own process)")
         print("targets: requests per sweep = ceil(N / 100); ≥ 50,000 run updates/s per core; 100k runs in ≤ 100 MB RSS\n")
-        let header = [lpad("runs", 8), lpad("requests", 9), lpad("expected", 9), lpad("sweep s", 8),
-                      lpad("CPU ms/1000 upd", 16), lpad("updates/s/core", 15), lpad("peak RSS MB", 12)]
+        let header = [
+            lpad("runs", 8), lpad("requests", 9), lpad("expected", 9), lpad("sweep s", 8),
+            lpad("CPU ms/1000 upd", 16), lpad("updates/s/core", 15), lpad("peak RSS MB", 12),
+        ]
         print(header.joined(separator: " "))
         for row in rows {
             let perThousand = row.cpuSeconds * 1000 / (Double(row.runs) / 1000)

@@ -79,7 +79,9 @@ struct DemoCommand: AsyncParsableCommand {
             guard let truth = simulator.truth(id), let history = try await daemon.store.history(of: id) else { continue }
             let label = truth.status == .completed ? "completed (success: \(truth.success.map(String.init) ?? "null"))" : truth.status.rawValue
             counts[label, default: 0] += 1
-            if history.status != truth.status.rawValue { mismatches.append("run \(id): store says \(history.status ?? "nothing"), truth \(truth.status)") }
+            if history.status != truth.status.rawValue {
+                mismatches.append("run \(id): store says \(history.status ?? "nothing"), truth \(truth.status)")
+            }
             if RunOutcome(terminal: truth.status, success: truth.success)?.isFailure == true { expectedAlerts += 1 }
         }
         let slack = receiver.deliveries.filter { $0.path == "/slack" }.count
@@ -104,11 +106,15 @@ struct DemoCommand: AsyncParsableCommand {
         if !finished { mismatches.append("not every run was tracked to its end within \(Int(timeout)) s") }
         if alertedFailures != expectedAlerts { mismatches.append("expected \(expectedAlerts) failure alerts, got \(alertedFailures)") }
         if expectedAlerts > 0, slack == 0 { mismatches.append("no Slack message for \(expectedAlerts) failures") }
-        if slackOutbox.outboxPending != 0 || slackOutbox.outboxDead != 0 { mismatches.append("outbox not empty: \(slackOutbox.outboxPending) pending, \(slackOutbox.outboxDead) dead") }
+        if slackOutbox.outboxPending != 0 || slackOutbox.outboxDead != 0 {
+            mismatches.append("outbox not empty: \(slackOutbox.outboxPending) pending, \(slackOutbox.outboxDead) dead")
+        }
         if hooks != ids.count { mismatches.append("expected \(ids.count) webhooks, got \(hooks)") }
         if counters.pollsAfterTerminalServed != 0 { mismatches.append("runs were polled after they ended") }
         if mismatches.isEmpty {
-            print("\nOK: every run tracked to its true final status; every failure alerted (Slack, grouped) and every end delivered once (signed webhook).")
+            print(
+                "\nOK: every run tracked to its true final status; every failure alerted (Slack, grouped) and every end delivered once (signed webhook)."
+            )
         } else {
             print("\nFAILED:\n  " + mismatches.joined(separator: "\n  "))
             throw ExitCode.failure

@@ -10,7 +10,8 @@ struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the config, the API key (one real request), each notifier, the folders and the store.",
-        discussion: "Prints a PASS or FAIL line per check and exits 1 if any check failed. Notifiers are only probed for reachability unless --send is given."
+        discussion:
+            "Prints a PASS or FAIL line per check and exits 1 if any check failed. Notifiers are only probed for reachability unless --send is given."
     )
 
     @OptionGroup var options: ConfigOption
@@ -96,7 +97,8 @@ struct DoctorCommand: AsyncParsableCommand {
         request.method = .HEAD
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-            report.pass(name, "\(notifier.kind.rawValue) endpoint reachable (answered HTTP \(response.status.code) to HEAD; use --send to post a sample)")
+            report.pass(
+                name, "\(notifier.kind.rawValue) endpoint reachable (answered HTTP \(response.status.code) to HEAD; use --send to post a sample)")
         } catch {
             report.fail(name, "endpoint not reachable: \(NotificationSender.redacted(error))")
         }
@@ -131,7 +133,9 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         do {
             let summary = try await SQLiteRunStore.open(directory: config.stateDir, readOnly: true).summary()
-            report.pass("store", "\(path) opens; \(summary.active) active run(s), \(summary.outboxPending) pending and \(summary.outboxDead) dead notification(s)")
+            report.pass(
+                "store",
+                "\(path) opens; \(summary.active) active run(s), \(summary.outboxPending) pending and \(summary.outboxDead) dead notification(s)")
         } catch {
             report.fail("store", "\(error)")
         }

@@ -23,6 +23,8 @@ struct ForgetCommand: AsyncParsableCommand {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir, readOnly: false)
         let forgotten = try await store.forget(ids)
         let missing = Set(ids).subtracting(forgotten)
-        print("forgot \(forgotten.count) run(s)" + (missing.isEmpty ? "" : "; not in the store: " + missing.sorted().map(String.init).joined(separator: " ")))
+        print(
+            "forgot \(forgotten.count) run(s)"
+                + (missing.isEmpty ? "" : "; not in the store: " + missing.sorted().map(String.init).joined(separator: " ")))
     }
 }

@@ -8,7 +8,10 @@ struct RunWatchCommand: AsyncParsableCommand {
         commandName: "runwatch",
         abstract: "Watches Cekura test runs until they end and alerts on failures.",
         version: "0.1.0",
-        subcommands: [DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ShowCommand.self, ForgetCommand.self, OutboxCommand.self, NotifyTestCommand.self, DoctorCommand.self, CheckConfigCommand.self]
+        subcommands: [
+            DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ShowCommand.self, ForgetCommand.self, OutboxCommand.self,
+            NotifyTestCommand.self, DoctorCommand.self, CheckConfigCommand.self,
+        ]
     )
 }
 

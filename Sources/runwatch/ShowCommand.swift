@@ -43,7 +43,9 @@ struct ShowCommand: AsyncParsableCommand {
         }
         print("deliveries:" + (history.deliveries.isEmpty ? " none" : ""))
         for delivery in history.deliveries {
-            print("  \(delivery.notifier): \(delivery.event) \(delivery.state) after \(delivery.attempts) attempt(s)" + (delivery.lastError.map { " — last error: \($0)" } ?? ""))
+            print(
+                "  \(delivery.notifier): \(delivery.event) \(delivery.state) after \(delivery.attempts) attempt(s)"
+                    + (delivery.lastError.map { " — last error: \($0)" } ?? ""))
         }
     }
 }

@@ -27,19 +27,19 @@ import Glibc
             try await LoopbackServers.serve(simulator: simulator, receiver: receiver) { servers in
                 let config = dir + "/runwatch.yaml"
                 try """
-                    api:
-                      base_url: \(servers.apiURL)
-                      poll_interval: 300ms
-                      batch_size: 20
-                      max_requests_per_second: 20
-                    spool_dir: \(dir)/spool
-                    state_dir: \(dir)/state
-                    spool_scan_interval: 200ms
-                    notifiers:
-                      - name: ci
-                        kind: webhook
-                        url: \(servers.hooksURL)/hooks
-                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                api:
+                  base_url: \(servers.apiURL)
+                  poll_interval: 300ms
+                  batch_size: 20
+                  max_requests_per_second: 20
+                spool_dir: \(dir)/spool
+                state_dir: \(dir)/state
+                spool_scan_interval: 200ms
+                notifiers:
+                  - name: ci
+                    kind: webhook
+                    url: \(servers.hooksURL)/hooks
+                """.write(toFile: config, atomically: true, encoding: .utf8)
                 try spool.prepare()
                 for round in 0..<30 {
                     let daemon = try DaemonProcess(config: config, apiKey: options.apiKey)
@@ -56,7 +56,8 @@ import Glibc
                 let daemon = try DaemonProcess(config: config, apiKey: options.apiKey)
                 let settled = await waitUntil(timeout: .seconds(120), every: .milliseconds(200)) {
                     guard let store = try? SQLiteRunStore.open(directory: dir + "/state", readOnly: true),
-                          let summary = try? await store.summary() else { return false }
+                        let summary = try? await store.summary()
+                    else { return false }
                     return summary.runsByStatus.values.reduce(0, +) == submitted.count && summary.active == 0 && summary.outboxPending == 0
                 }
                 #expect(settled)
@@ -80,11 +81,12 @@ import Glibc
                 #expect(!deliveries.isEmpty, "run \(id): its end never reached the receiver")
                 let outcome = try #require(RunOutcome(terminal: truth.status, success: truth.success))
                 #expect(deliveries.allSatisfy { ($0.json?["type"] as? String) == outcome.eventType }, "run \(id)")
-                #expect(Set(deliveries.compactMap { $0.header("webhook-id") }).count == 1, "run \(id): a re-delivery must carry the original's webhook-id")
+                #expect(
+                    Set(deliveries.compactMap { $0.header("webhook-id") }).count == 1, "run \(id): a re-delivery must carry the original's webhook-id"
+                )
                 duplicates += max(0, deliveries.count - 1)
             }
             print("crash rounds: \(submitted.count) runs, \(receiver.deliveries.count) deliveries, \(duplicates) re-deliveries after kills")
         }
     }
 }
-

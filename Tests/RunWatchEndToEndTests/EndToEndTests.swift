@@ -14,13 +14,16 @@ import Testing
         options.faults.malformedRunRate = 0.02
         let ids = Array(5001...5200)
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: options, in: dir, configure: { config, hooks in
-                config.api.batchSize = 50
-                config.notifiers = [
-                    .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero),
-                    .init(name: "ci", kind: .webhook, url: hooks + "/hooks"),
-                ]
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, hooks in
+                    config.api.batchSize = 50
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero),
+                        .init(name: "ci", kind: .webhook, url: hooks + "/hooks"),
+                    ]
+                }
+            ) { h in
                 h.simulator.addRandomRuns(ids)
                 try h.submit(Array(ids[0..<80]))
                 try h.submit(Array(ids[80..<150]), labels: ["suite": "nightly"])
@@ -121,7 +124,8 @@ import Testing
         let objects: [JSONValue] = (1...400).map { id in
             let status = statuses[Int(rng.next() % UInt64(statuses.count))]
             let final = ["completed", "failed", "timeout", "cancelled"].contains(status)
-            return SimulatedRunJSON.render(id: id, status: status, success: final ? rng.unit() < 0.5 : nil, isFinal: final, oddities: rng.unit() < 0.5, rng: &rng)
+            return SimulatedRunJSON.render(
+                id: id, status: status, success: final ? rng.unit() < 0.5 : nil, isFinal: final, oddities: rng.unit() < 0.5, rng: &rng)
         }
         let body = JSONValue.array(objects).encoded()
         let decoded = try BulkResponseDecoder.decode(body)

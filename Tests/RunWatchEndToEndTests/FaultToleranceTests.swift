@@ -20,14 +20,17 @@ import Testing
         options.faults.malformedRunRate = 0.02
         let ids = Array(7001...7150)
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: options, in: dir, configure: { config, hooks in
-                config.api.batchSize = 25
-                config.api.maxRequestsPerSecond = 8
-                config.api.maxConcurrentRequests = 2
-                config.api.backoffBase = .milliseconds(200)
-                config.api.backoffCap = .seconds(2)
-                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, hooks in
+                    config.api.batchSize = 25
+                    config.api.maxRequestsPerSecond = 8
+                    config.api.maxConcurrentRequests = 2
+                    config.api.backoffBase = .milliseconds(200)
+                    config.api.backoffCap = .seconds(2)
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+                }
+            ) { h in
                 h.simulator.addRandomRuns(ids)
                 try h.submit(ids)
                 // Let the runs get going, then take the API away for 8 s: several rounds of
@@ -85,14 +88,17 @@ import Testing
         options.faults.retryAfterSeconds = 1
         options.faults.retryAfterAsDate = true
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
-                config.api.batchSize = 5
-                config.api.maxRequestsPerSecond = 20
-                // One worker: with two, a request already on its way when the other's 429
-                // arrives lands inside the wait, and on a loaded machine it often does.
-                // That the gate closes for every worker is a table test (PollGateTests).
-                config.api.maxConcurrentRequests = 1
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, _ in
+                    config.api.batchSize = 5
+                    config.api.maxRequestsPerSecond = 20
+                    // One worker: with two, a request already on its way when the other's 429
+                    // arrives lands inside the wait, and on a loaded machine it often does.
+                    // That the gate closes for every worker is a table test (PollGateTests).
+                    config.api.maxConcurrentRequests = 1
+                }
+            ) { h in
                 h.simulator.addRandomRuns(1...30)
                 try h.submit(Array(1...30))
                 let settled = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 30) }
@@ -108,11 +114,14 @@ import Testing
         options.stageSeconds = 0.5...1.5
         options.faults.rateLimitPerSecond = 5
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
-                config.api.batchSize = 10
-                config.api.maxRequestsPerSecond = 4
-                config.api.pollInterval = .milliseconds(100)
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, _ in
+                    config.api.batchSize = 10
+                    config.api.maxRequestsPerSecond = 4
+                    config.api.pollInterval = .milliseconds(100)
+                }
+            ) { h in
                 h.simulator.addRandomRuns(1...200)
                 try h.submit(Array(1...200))
                 let settled = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 200) }
@@ -153,10 +162,13 @@ import Testing
         try await withTemporaryDirectory { dir in
             // One worker, so the halving sequence is exact (two workers may both send a
             // batch of the old size before the first refusal halves it).
-            try await TestBed.run(simulator: options, in: dir, configure: { config, _ in
-                config.api.batchSize = 100
-                config.api.maxConcurrentRequests = 1
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, _ in
+                    config.api.batchSize = 100
+                    config.api.maxConcurrentRequests = 1
+                }
+            ) { h in
                 h.simulator.addRandomRuns(1...100)
                 try h.submit(Array(1...100))
                 let settled = await waitUntil(timeout: .seconds(60)) { await h.settled(expecting: 100) }
@@ -169,11 +181,14 @@ import Testing
 
     @Test func runsTheAPINeverReturnsEndAsNotFoundAndAlert() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.watch.notFoundAfter = 3
-                config.watch.notFoundMinAge = .zero
-                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.watch.notFoundAfter = 3
+                    config.watch.notFoundMinAge = .zero
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+                }
+            ) { h in
                 try h.submit([404_001, 404_002])
                 let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 2) }
                 #expect(settled)
@@ -188,10 +203,13 @@ import Testing
         var options = CekuraSimulator.Options()
         options.stageSeconds = 600...600
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: options, in: dir, configure: { config, hooks in
-                config.watch.deadline = .seconds(1)
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
-            }) { h in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, hooks in
+                    config.watch.deadline = .seconds(1)
+                    config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
+                }
+            ) { h in
                 h.simulator.addRandomRuns([9])
                 try h.submit([9])
                 let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
@@ -219,10 +237,13 @@ import Testing
 
     @Test func completedWithNullSuccessIsPolledThroughTheGrace() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.watch.successGrace = .seconds(1)
-                config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.watch.successGrace = .seconds(1)
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+                }
+            ) { h in
                 h.simulator.addRun(1, script: RunScript(stages: [.init("running", seconds: 0.2), .init("completed", seconds: 0)], success: nil))
                 try h.submit([1])
                 let sawCompleted = await waitUntil(timeout: .seconds(10)) {

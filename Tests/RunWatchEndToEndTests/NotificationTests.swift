@@ -21,9 +21,12 @@ import Testing
 
     @Test func aReceiverDownForAWhileGetsEverythingOnceItIsBack() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks)]
+                }
+            ) { h in
                 var down = WebhookReceiver.Behaviour()
                 down.down = true
                 h.receiver.setBehaviour(down)
@@ -42,9 +45,12 @@ import Testing
 
     @Test func underThirtyPercentErrorsEveryEventArrivesWithAStableWebhookID() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks)]
+                }
+            ) { h in
                 var flaky = WebhookReceiver.Behaviour()
                 flaky.failureRate = 0.3
                 h.receiver.setBehaviour(flaky)
@@ -54,7 +60,9 @@ import Testing
                 #expect(h.receiver.refused > 0, "the fault should have fired")
                 var keysByRun: [Int: Set<String>] = [:]
                 for request in h.receiver.allRequests {
-                    guard let id = (request.json?["data"] as? [String: Any])?["run_id"] as? Int, let key = request.header("webhook-id") else { continue }
+                    guard let id = (request.json?["data"] as? [String: Any])?["run_id"] as? Int, let key = request.header("webhook-id") else {
+                        continue
+                    }
                     keysByRun[id, default: []].insert(key)
                 }
                 #expect(keysByRun.count == 40)
@@ -66,9 +74,12 @@ import Testing
 
     @Test func retryAfterFromTheReceiverIsHonoured() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks)]
+                }
+            ) { h in
                 var limited = WebhookReceiver.Behaviour()
                 limited.rateLimitRetryAfter = 2
                 h.receiver.setBehaviour(limited)
@@ -89,9 +100,12 @@ import Testing
 
     @Test func aRestartDeliversWhatTheOutboxStillHolds() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks)]
+                }
+            ) { h in
                 var down = WebhookReceiver.Behaviour()
                 down.down = true
                 h.receiver.setBehaviour(down)
@@ -102,9 +116,12 @@ import Testing
                 #expect(queued)
             }
             // The next life, with a receiver that works (a fresh one: the old one is gone).
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks)]
+                }
+            ) { h in
                 // The receiver counts a delivery before the daemon records it: wait for both.
                 let delivered = await waitUntil(timeout: .seconds(30)) {
                     let pending = (try? await h.daemon.store.summary())?.outboxPending
@@ -120,18 +137,24 @@ import Testing
         let secret = "whsec_" + Data((0..<24).map { UInt8($0 * 7 % 256) }).base64EncodedString()
         try await withTemporaryDirectory { dir in
             try writeFile(dir + "/secret", secret + "\n")
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [webhook(hooks, secret: dir + "/secret")]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [webhook(hooks, secret: dir + "/secret")]
+                }
+            ) { h in
                 try Self.submitFailing(h, [1, 2, 3])
                 let delivered = await waitUntil(timeout: .seconds(15)) { h.receiver.deliveries.count == 3 }
                 #expect(delivered)
                 for (index, delivery) in h.receiver.deliveries.enumerated() {
                     let base = "\(dir)/d\(index)"
                     try delivery.body.write(to: URL(fileURLWithPath: base + ".body"))
-                    let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].reduce(into: [String: String]()) { $0[$1] = delivery.header($1) }
+                    let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].reduce(into: [String: String]()) {
+                        $0[$1] = delivery.header($1)
+                    }
                     try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: base + ".headers"))
-                    let (status, output) = try await runPython("""
+                    let (status, output) = try await runPython(
+                        """
                         import json, sys
                         from standardwebhooks.webhooks import Webhook
                         body = open(sys.argv[1] + ".body", "rb").read()
@@ -144,7 +167,8 @@ import Testing
                 // And a tampered body must fail, or the check proves nothing.
                 let base = "\(dir)/d0"
                 try Data("{}".utf8).write(to: URL(fileURLWithPath: base + ".body"))
-                let (status, _) = try await runPython("""
+                let (status, _) = try await runPython(
+                    """
                     import json, sys
                     from standardwebhooks.webhooks import Webhook
                     Webhook(sys.argv[2]).verify(open(sys.argv[1] + ".body", "rb").read(), json.load(open(sys.argv[1] + ".headers")))
@@ -156,11 +180,14 @@ import Testing
 
     @Test func aSlowWebhookGetsSeveralDeliveriesAtOnce() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                var notifier = webhook(hooks)
-                notifier.maxInFlight = 4
-                config.notifiers = [notifier]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    var notifier = webhook(hooks)
+                    notifier.maxInFlight = 4
+                    config.notifiers = [notifier]
+                }
+            ) { h in
                 // Each answer takes 3 s: one at a time, the second request would arrive
                 // 3 s after the first.
                 var slow = WebhookReceiver.Behaviour()
@@ -171,7 +198,9 @@ import Testing
                 #expect(settled)
                 let arrivals = h.receiver.allRequests.map(\.receivedAt).sorted()
                 let first = try #require(arrivals.first)
-                #expect(arrivals.filter { $0.timeIntervalSince(first) < 2.5 }.count >= 2, "requests overlapped: \(arrivals.map { $0.timeIntervalSince(first) })")
+                #expect(
+                    arrivals.filter { $0.timeIntervalSince(first) < 2.5 }.count >= 2,
+                    "requests overlapped: \(arrivals.map { $0.timeIntervalSince(first) })")
                 #expect(h.receiver.deliveries.count == 4)
             }
         }
@@ -179,9 +208,12 @@ import Testing
 
     @Test func failuresEndingTogetherGoToSlackAsOneDigest() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .seconds(2), minInterval: .zero)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .seconds(2), minInterval: .zero)]
+                }
+            ) { h in
                 try Self.submitFailing(h, Array(1...30), labels: ["suite": "nightly"])
                 let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 30) }
                 #expect(settled)
@@ -197,12 +229,15 @@ import Testing
 
     @Test func anEndpointThatIsGoneDisablesItsNotifierOnlyUntilReload() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [
-                    .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero),
-                    webhook(hooks),
-                ]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero),
+                        webhook(hooks),
+                    ]
+                }
+            ) { h in
                 var archived = WebhookReceiver.Behaviour()
                 archived.fixedAnswer = (410, "channel_is_archived")
                 h.receiver.setBehaviour(archived)
@@ -224,9 +259,12 @@ import Testing
 
     @Test func slackRefusingBlocksGetsThePlainTextOnce() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero, minInterval: .zero)]
+                }
+            ) { h in
                 var picky = WebhookReceiver.Behaviour()
                 picky.refuseBlocks = true
                 h.receiver.setBehaviour(picky)
@@ -242,9 +280,14 @@ import Testing
 
     @Test func transitionSubscribersGetEveryChangeOfTheRunsTheirLabelsMatch() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [.init(name: "audit", kind: .webhook, url: hooks + "/audit", events: [], transitions: true, labels: ["suite": "nightly"])]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [
+                        .init(name: "audit", kind: .webhook, url: hooks + "/audit", events: [], transitions: true, labels: ["suite": "nightly"])
+                    ]
+                }
+            ) { h in
                 // Run 1 stays `running` until the subscriber has heard so, then fails: the
                 // test does not depend on how fast a loaded machine polls.
                 let running = RunScript(stages: [.init("running", seconds: 3600)], success: nil)
@@ -261,7 +304,9 @@ import Testing
                 let settled = await waitUntil(timeout: .seconds(15)) { await h.settled(expecting: 2) }
                 #expect(settled)
                 let changes = h.receiver.deliveries.compactMap { delivery -> String? in
-                    guard let data = delivery.json?["data"] as? [String: Any], delivery.json?["type"] as? String == "run.transition" else { return nil }
+                    guard let data = delivery.json?["data"] as? [String: Any], delivery.json?["type"] as? String == "run.transition" else {
+                        return nil
+                    }
                     return "\(data["run_id"] ?? "?"):\(data["status"] ?? "?")"
                 }
                 #expect(changes.allSatisfy { $0.hasPrefix("1:") }, "run 2's labels do not match")

@@ -23,18 +23,18 @@ import Glibc
             try await LoopbackServers.serve(simulator: simulator) { servers in
                 let config = dir + "/runwatch.yaml"
                 try """
-                    api:
-                      base_url: \(servers.apiURL)
-                      poll_interval: 200ms
-                      max_requests_per_second: 20
-                    spool_dir: \(dir)/spool
-                    state_dir: \(dir)/state
-                    metrics_listen: "127.0.0.1:\(port)"
-                    notifiers:
-                      - name: ci
-                        kind: webhook
-                        url: \(servers.hooksURL)/hooks
-                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                api:
+                  base_url: \(servers.apiURL)
+                  poll_interval: 200ms
+                  max_requests_per_second: 20
+                spool_dir: \(dir)/spool
+                state_dir: \(dir)/state
+                metrics_listen: "127.0.0.1:\(port)"
+                notifiers:
+                  - name: ci
+                    kind: webhook
+                    url: \(servers.hooksURL)/hooks
+                """.write(toFile: config, atomically: true, encoding: .utf8)
                 try SpoolDirectory(root: dir + "/spool").prepare()
                 try SpoolWriter.submit(SpoolSubmission(runIDs: [1, 2, 3, 4]), to: SpoolDirectory(root: dir + "/spool"))
                 let daemon = try DaemonProcess(config: config, apiKey: simulator.options.apiKey)
@@ -80,16 +80,16 @@ import Glibc
                 func config(key: String, hook: String) throws -> String {
                     let path = dir + "/runwatch-\(UUID().uuidString).yaml"
                     try """
-                        api:
-                          base_url: \(servers.apiURL)
-                          api_key_file: \(key)
-                        spool_dir: \(dir)/spool
-                        state_dir: \(dir)/state
-                        notifiers:
-                          - name: ops
-                            kind: slack
-                            url: \(hook)
-                        """.write(toFile: path, atomically: true, encoding: .utf8)
+                    api:
+                      base_url: \(servers.apiURL)
+                      api_key_file: \(key)
+                    spool_dir: \(dir)/spool
+                    state_dir: \(dir)/state
+                    notifiers:
+                      - name: ops
+                        kind: slack
+                        url: \(hook)
+                    """.write(toFile: path, atomically: true, encoding: .utf8)
                     return path
                 }
                 let healthy = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/key", hook: servers.hooksURL + "/slack")])
@@ -106,7 +106,9 @@ import Glibc
 
                 try writeFile(dir + "/bad-key", "wrong")
                 let deadPort = try freePort()
-                let broken = try await Self.runwatch(["doctor", "--config", try config(key: dir + "/bad-key", hook: "http://127.0.0.1:\(deadPort)/slack")])
+                let broken = try await Self.runwatch([
+                    "doctor", "--config", try config(key: dir + "/bad-key", hook: "http://127.0.0.1:\(deadPort)/slack"),
+                ])
                 #expect(broken.status == 1)
                 #expect(broken.output.contains("FAIL api: key rejected (HTTP 401: Invalid API key.)"))
                 #expect(broken.output.contains("FAIL notifier ops: endpoint not reachable"))

@@ -1,5 +1,6 @@
 import Foundation
 import RunWatch
+import RunWatchCore
 import RunWatchTesting
 import Testing
 
@@ -17,12 +18,12 @@ import Glibc
             try await LoopbackServers.serve { servers in
                 let config = dir + "/runwatch.yaml"
                 try """
-                    api:
-                      base_url: \(servers.apiURL)
-                      poll_interval: 1s
-                    spool_dir: \(dir)/spool
-                    state_dir: \(dir)/state
-                    """.write(toFile: config, atomically: true, encoding: .utf8)
+                api:
+                  base_url: \(servers.apiURL)
+                  poll_interval: 1s
+                spool_dir: \(dir)/spool
+                state_dir: \(dir)/state
+                """.write(toFile: config, atomically: true, encoding: .utf8)
                 try await Self.driveDaemon(config: config, dir: dir, socket: socket, simulator: servers.simulator)
             }
         }
@@ -52,7 +53,8 @@ import Glibc
         try "api:\n  batch_size: nope\n".write(toFile: config, atomically: true, encoding: .utf8)
         process.kill(SIGHUP)
         let refused = await socket.receive(until: { $0.contains("reload failed") }, timeout: 30)
-        #expect(refused.contains { $0.contains("READY=1") && $0.contains("reload failed, previous configuration kept") && $0.contains("api.batch_size") })
+        #expect(
+            refused.contains { $0.contains("READY=1") && $0.contains("reload failed, previous configuration kept") && $0.contains("api.batch_size") })
         try good.write(toFile: config, atomically: true, encoding: .utf8)
         simulator.addRandomRuns([78])
         try SpoolWriter.submit(.init(runIDs: [78]), to: SpoolDirectory(root: dir + "/spool"))
@@ -146,8 +148,6 @@ enum SpoolFileParserBridge {
         try RunWatchCore.SpoolFileParser.parse(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }
-
-import RunWatchCore
 
 /// A bound unix datagram socket standing in for systemd's notify socket.
 final class NotifySocket: @unchecked Sendable {

@@ -1,15 +1,19 @@
 import Foundation
-@testable import RunWatch
 import RunWatchCore
 import RunWatchTesting
 import Testing
 
+@testable import RunWatch
+
 @Suite struct ReloadTests {
     @Test func aReloadSwapsNotifiersAndKeepsWatching() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, hooks in
-                config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/before", groupWindow: .zero, minInterval: .zero)]
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [.init(name: "ops", kind: .slack, url: hooks + "/before", groupWindow: .zero, minInterval: .zero)]
+                }
+            ) { h in
                 let failing = RunScript(stages: [.init("running", seconds: 0.2), .init("failed", seconds: 0)], success: false)
                 h.simulator.addRun(1, script: failing)
                 try h.submit([1])
@@ -63,7 +67,9 @@ import Testing
 }
 
 @Suite struct JournalFieldTests {
-    @Test(arguments: [("run_id", "RUN_ID"), ("status", "RUN_STATUS"), ("notifier", "NOTIFIER"), ("retry_in_s", "RETRY_IN_S"), ("_x-y", "X_Y"), ("1a", "F1A")])
+    @Test(arguments: [
+        ("run_id", "RUN_ID"), ("status", "RUN_STATUS"), ("notifier", "NOTIFIER"), ("retry_in_s", "RETRY_IN_S"), ("_x-y", "X_Y"), ("1a", "F1A"),
+    ])
     func metadataKeysBecomeJournalFields(key: String, field: String) {
         #expect(JournalLogHandler.fieldName(key) == field)
     }

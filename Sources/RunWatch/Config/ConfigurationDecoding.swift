@@ -190,10 +190,11 @@ extension Decoder {
         let c = try container(keyedBy: AnyConfigKey.self)
         for key in c.allKeys where !names.contains(key.stringValue) {
             let list = K.allCases.map(\.stringValue).joined(separator: ", ")
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: c.codingPath + [key],
-                debugDescription: "unknown key; known keys here: \(list)"
-            ))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: c.codingPath + [key],
+                    debugDescription: "unknown key; known keys here: \(list)"
+                ))
         }
     }
 }

@@ -36,7 +36,8 @@ extension Configuration {
             for (key, _) in mapping {
                 guard let name = key.string, !allowed.contains(name) else { continue }
                 let keyPath = path.isEmpty ? name : "\(path).\(name)"
-                found.append(ConfigurationError(file: file, keyPath: keyPath, problem: "unknown key; known keys here: \(allowed.joined(separator: ", "))"))
+                found.append(
+                    ConfigurationError(file: file, keyPath: keyPath, problem: "unknown key; known keys here: \(allowed.joined(separator: ", "))"))
             }
         }
         scan(top, allowed: Keys.allCases.map(\.rawValue), at: "")
@@ -68,9 +69,11 @@ extension Configuration {
             check(polled, "api.status_intervals.\(status)", "not a status that is polled; use one of \(names)")
             check(interval >= .milliseconds(100), "api.status_intervals.\(status)", "must be at least 100ms")
         }
-        check(api.maxRequestsPerSecond > 0 && api.maxRequestsPerSecond <= 1000, "api.max_requests_per_second",
-              "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
-        check((1...16).contains(api.maxConcurrentRequests), "api.max_concurrent_requests", "must be between 1 and 16, got \(api.maxConcurrentRequests)")
+        check(
+            api.maxRequestsPerSecond > 0 && api.maxRequestsPerSecond <= 1000, "api.max_requests_per_second",
+            "must be above 0 and at most 1000, got \(api.maxRequestsPerSecond)")
+        check(
+            (1...16).contains(api.maxConcurrentRequests), "api.max_concurrent_requests", "must be between 1 and 16, got \(api.maxConcurrentRequests)")
         check(api.requestTimeout > .zero, "api.request_timeout", "must be above 0")
         check(api.backoffBase > .zero, "api.backoff_base", "must be above 0")
         check(api.backoffCap >= api.backoffBase, "api.backoff_cap", "must be at least api.backoff_base")
@@ -83,8 +86,9 @@ extension Configuration {
         check(!spoolDir.isEmpty, "spool_dir", "must not be empty")
         check(!stateDir.isEmpty, "state_dir", "must not be empty")
         check(spoolScanInterval >= .milliseconds(50), "spool_scan_interval", "must be at least 50ms")
-        check(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "log_level",
-              "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        check(
+            ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "log_level",
+            "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         if let listen = metricsListen {
             check(RunWatchMetrics.parseListen(listen) != nil, "metrics_listen", "'\(listen)' is not host:port or a port, e.g. 127.0.0.1:9464")
         }
@@ -111,8 +115,9 @@ extension Configuration {
             check(notifier.maxAge >= .seconds(60), "\(key).max_age", "must be at least 1m")
             check(notifier.minInterval <= .seconds(60), "\(key).min_interval", "must be at most 1m")
             check((1...64).contains(notifier.maxInFlight), "\(key).max_in_flight", "must be between 1 and 64, got \(notifier.maxInFlight)")
-            check(notifier.maxInFlight == 1 || sink.concurrent, "\(key).max_in_flight",
-                  "only applies to \(kinds(\.concurrent)) (kind: \(notifier.kind.rawValue) gets one message at a time, paced by min_interval)")
+            check(
+                notifier.maxInFlight == 1 || sink.concurrent, "\(key).max_in_flight",
+                "only applies to \(kinds(\.concurrent)) (kind: \(notifier.kind.rawValue) gets one message at a time, paced by min_interval)")
         }
         return problems
     }

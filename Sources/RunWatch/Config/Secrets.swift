@@ -31,12 +31,15 @@ package enum SecretSource {
         if let value = environment["CEKURA_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
             return Secret(value)
         }
-        throw SecretsError(message: "no Cekura API key: set api.api_key_file, provide the systemd credential '\(apiKeyCredential)', or set CEKURA_API_KEY")
+        throw SecretsError(
+            message: "no Cekura API key: set api.api_key_file, provide the systemd credential '\(apiKeyCredential)', or set CEKURA_API_KEY")
     }
 
     /// Reads a secret file: its content, without surrounding whitespace. A file named by a
     /// bare name (no '/') is looked up in `$CREDENTIALS_DIRECTORY` first.
-    package static func read(_ path: String, what: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(SecretsError) -> Secret {
+    package static func read(
+        _ path: String, what: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SecretsError) -> Secret {
         var resolved = path
         if !path.contains("/"), let directory = environment["CREDENTIALS_DIRECTORY"] {
             resolved = (directory as NSString).appendingPathComponent(path)

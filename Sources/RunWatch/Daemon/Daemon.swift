@@ -103,9 +103,11 @@ package final class Daemon: Sendable {
         // Alerts for notifiers no longer configured wait in the outbox; say so.
         let configured = Set(configuration.notifiers.map(\.name))
         for (name, count) in (try? await store.pendingByNotifier()) ?? [:] where !configured.contains(name) {
-            logger.warning("alerts wait for a notifier that is no longer configured; add it back to send them", metadata: [
-                "notifier": "\(name)", "pending": "\(count)",
-            ])
+            logger.warning(
+                "alerts wait for a notifier that is no longer configured; add it back to send them",
+                metadata: [
+                    "notifier": "\(name)", "pending": "\(count)",
+                ])
         }
         try await poller.load()
         let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: now)
@@ -115,7 +117,8 @@ package final class Daemon: Sendable {
         var metrics: [any Service] = []
         if let listen = configuration.metricsListen, let registry {
             do {
-                let endpoint = try await MetricsEndpoint.bind(listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
+                let endpoint = try await MetricsEndpoint.bind(
+                    listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
                 metrics = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]
             } catch let error as Daemon.StartError {
                 throw error
@@ -123,14 +126,15 @@ package final class Daemon: Sendable {
                 throw StartError(description: "metrics_listen '\(listen)': cannot listen: \(error)")
             }
         }
-        let services: [any Service] = metrics + [
-            delivery,
-            MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
-            poller,
-            SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
-            WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
-            SystemdLifecycle(systemd: systemd, status: status, logger: logger),
-        ]
+        let services: [any Service] =
+            metrics + [
+                delivery,
+                MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
+                poller,
+                SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
+                WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
+                SystemdLifecycle(systemd: systemd, status: status, logger: logger),
+            ]
         return Daemon(
             store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
             configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger)
@@ -215,10 +219,11 @@ package final class Daemon: Sendable {
     /// that file; only the real daemon process wants that.
     package func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], reloadConfigurationFrom path: String? = nil) -> ServiceGroup {
         let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { await self.reload(path: path) }] } ?? []
-        return ServiceGroup(configuration: .init(
-            services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: signals,
-            logger: logger))
+        return ServiceGroup(
+            configuration: .init(
+                services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: signals,
+                logger: logger))
     }
 }
 

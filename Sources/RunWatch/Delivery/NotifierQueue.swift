@@ -139,7 +139,8 @@ package final class NotifierQueue: Sendable {
                 // The outbox is read when told it changed, every 30 s anyway (`runwatch
                 // outbox retry`, another process, cannot ring us), and at once when the
                 // last read stopped at its limit and the plan has sent all it got.
-                let reread = outboxChanged.withLock { $0 } || lastRead.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
+                let reread =
+                    outboxChanged.withLock { $0 } || lastRead.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
                     || (!sawAll && plan.waiting == 0)
                 if reread {
                     outboxChanged.withLock { $0 = false }
@@ -222,7 +223,8 @@ package final class NotifierQueue: Sendable {
                 case .disable(let reason): disabled = reason
                 case .send(let again):
                     if case .invalidPayload(let reason) = result.verdict {
-                        logger.warning("the endpoint refused the message's form; sending the plain-text version once", metadata: ["reason": "\(reason)"])
+                        logger.warning(
+                            "the endpoint refused the message's form; sending the plain-text version once", metadata: ["reason": "\(reason)"])
                     }
                     resends.append(again)
                 case .wait, .stop: break
@@ -249,7 +251,9 @@ package final class NotifierQueue: Sendable {
         report(updates, sent: sent, at: wall)
         depthOwed.withLock { $0 = true }
         if let disabled {
-            logger.error("endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)", metadata: ["error": "\(disabled)"])
+            logger.error(
+                "endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)",
+                metadata: ["error": "\(disabled)"])
             await onDisabled(endpoint.name, disabled)
         }
     }
@@ -260,11 +264,12 @@ package final class NotifierQueue: Sendable {
         let entries = try await store.pendingEntries(notifier: endpoint.name, limit: limit)
         let wall = now()
         let digests = endpoint.kind.sink.defaults.digests
-        plan.outboxRead(entries.map { entry in
-            DeliveryPlan.Entry(
-                id: entry.id, attempts: entry.attempts, digestible: digests && entry.isRunAlert,
-                age: .secondsDouble(wall.timeIntervalSince(entry.createdAt)), dueIn: .secondsDouble(entry.nextAttemptAt.timeIntervalSince(wall)))
-        }, complete: entries.count < limit, at: .now)
+        plan.outboxRead(
+            entries.map { entry in
+                DeliveryPlan.Entry(
+                    id: entry.id, attempts: entry.attempts, digestible: digests && entry.isRunAlert,
+                    age: .secondsDouble(wall.timeIntervalSince(entry.createdAt)), dueIn: .secondsDouble(entry.nextAttemptAt.timeIntervalSince(wall)))
+            }, complete: entries.count < limit, at: .now)
         return entries.count < limit
     }
 
@@ -287,9 +292,11 @@ package final class NotifierQueue: Sendable {
         do {
             if readAhead == nil { messages = try await store.messages(batch.ids) }
         } catch {
-            return Finished(batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the outbox: \(error)", after: nil), status: nil), sent: [:])
+            return Finished(
+                batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the outbox: \(error)", after: nil), status: nil), sent: [:])
         }
-        let sent = Dictionary(messages.map { ($0.id, Sent(runID: $0.runID, event: $0.event, createdAt: $0.createdAt)) }, uniquingKeysWith: { a, _ in a })
+        let sent = Dictionary(
+            messages.map { ($0.id, Sent(runID: $0.runID, event: $0.event, createdAt: $0.createdAt)) }, uniquingKeysWith: { a, _ in a })
         guard let first = messages.first else {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: "message no longer in the outbox"), status: nil), sent: sent)
         }
@@ -299,7 +306,9 @@ package final class NotifierQueue: Sendable {
         } catch let error as UnreadableMessage {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: error.description), status: nil), sent: sent)
         } catch {
-            return Finished(batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the run's history: \(error)", after: nil), status: nil), sent: sent)
+            return Finished(
+                batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the run's history: \(error)", after: nil), status: nil),
+                sent: sent)
         }
         let body = batch.plainText ? message.plainText ?? message.body : message.body
         let result = await send(body, key: first.idempotencyKey)
@@ -323,13 +332,17 @@ package final class NotifierQueue: Sendable {
             case .retry(let id, _, let after, let reason):
                 count("retry", 1)
                 // Retry-After is a floor, never a reason to retry faster than backoff.
-                logger.warning("notification not accepted; will retry", metadata: metadata(id).merging([
-                    "error": "\(reason)", "retry_in": "\(after)",
-                ]) { a, _ in a })
+                logger.warning(
+                    "notification not accepted; will retry",
+                    metadata: metadata(id).merging([
+                        "error": "\(reason)", "retry_in": "\(after)",
+                    ]) { a, _ in a })
             case .dead(let id, _, let reason, let expired):
                 count("dead", 1)
                 deadLetters.increment()
-                let message = expired ? "notification given up after max_age; kept as a dead letter" : "notification refused by the endpoint; kept as a dead letter"
+                let message =
+                    expired
+                    ? "notification given up after max_age; kept as a dead letter" : "notification refused by the endpoint; kept as a dead letter"
                 logger.error("\(message)", metadata: metadata(id).merging(["error": "\(reason)"]) { a, _ in a })
             case .held:
                 count("disabled", 1)
@@ -344,10 +357,11 @@ package final class NotifierQueue: Sendable {
     private func render(_ batch: [OutboxMessage]) async throws -> RenderedMessage {
         let sink = endpoint.kind.sink
         if batch.count > 1 {
-            return sink.renderDigest(batch.compactMap { message in
-                if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
-                return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
-            })
+            return sink.renderDigest(
+                batch.compactMap { message in
+                    if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
+                    return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
+                })
         }
         let message = batch[0]
         guard message.isContent else {

@@ -100,7 +100,8 @@ package final class LoopbackHTTPServer: Sendable {
                         var responseHeaders = HTTPHeaders(headers)
                         responseHeaders.replaceOrAdd(name: "Content-Length", value: "\(payload.count)")
                         if !head.isKeepAlive { responseHeaders.replaceOrAdd(name: "Connection", value: "close") }
-                        try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders)))
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: payload))))
                         try await outbound.write(.end(nil))
                         if !head.isKeepAlive { return }

@@ -11,7 +11,9 @@ package final class MetricsEndpoint: Service {
 
     package var baseURL: String { server.baseURL }
 
-    package static func bind(listen: String, registry: PrometheusCollectorRegistry, heartbeat: Heartbeat, status: StatusBoard, logger: Logger) async throws -> MetricsEndpoint {
+    package static func bind(
+        listen: String, registry: PrometheusCollectorRegistry, heartbeat: Heartbeat, status: StatusBoard, logger: Logger
+    ) async throws -> MetricsEndpoint {
         guard let (host, port) = RunWatchMetrics.parseListen(listen) else {
             throw Daemon.StartError(description: "metrics_listen: '\(listen)' is not host:port or a port")
         }

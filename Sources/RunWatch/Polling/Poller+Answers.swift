@@ -35,15 +35,19 @@ extension Poller {
             if case .rateLimited(let retryAfter) = answer {
                 rateLimited.increment()
                 await noteAPI("backing off until \(untilText)", error: "HTTP 429", at: wall)
-                logger.warning("API rate limit (429); no request until the wait is over", metadata: [
-                    "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
-                    "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
-                ])
+                logger.warning(
+                    "API rate limit (429); no request until the wait is over",
+                    metadata: [
+                        "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
+                        "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                    ])
             } else {
                 await noteAPI("backing off until \(untilText)", error: reason, at: wall)
-                logger.warning("API request failed; backing off", metadata: [
-                    "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
-                ])
+                logger.warning(
+                    "API request failed; backing off",
+                    metadata: [
+                        "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                    ])
             }
 
         case (.pause(_, let first), _):
@@ -51,17 +55,21 @@ extension Poller {
             status.update { $0.api = .keyRejected }
             await noteAPI("key rejected", error: "HTTP \(code): \(detail)", at: wall)
             if first {
-                logger.error("API key rejected; polling paused, all state kept. Fix the key, then reload (api_key_file, environment) or restart (systemd credential).", metadata: [
-                    "http_status": "\(code)", "detail": "\(detail)",
-                    "retry_in": "\(DurationText.format(settings.gate.keyRejectedRetry))",
-                ])
+                logger.error(
+                    "API key rejected; polling paused, all state kept. Fix the key, then reload (api_key_file, environment) or restart (systemd credential).",
+                    metadata: [
+                        "http_status": "\(code)", "detail": "\(detail)",
+                        "retry_in": "\(DurationText.format(settings.gate.keyRejectedRetry))",
+                    ])
             }
 
         case (.halve(let size), _):
             guard case .batchRefused(let code, let detail) = answer else { break }
-            logger.warning("API refused a batch as too large; using smaller batches from now on", metadata: [
-                "http_status": "\(code)", "detail": "\(detail)", "batch_size": "\(size)",
-            ])
+            logger.warning(
+                "API refused a batch as too large; using smaller batches from now on",
+                metadata: [
+                    "http_status": "\(code)", "detail": "\(detail)", "batch_size": "\(size)",
+                ])
         }
     }
 
@@ -71,13 +79,14 @@ extension Poller {
     }
 
     private func countRequest(_ answer: BulkAnswer) {
-        let outcome = switch answer {
-        case .runs: "ok"
-        case .rateLimited: "rate_limited"
-        case .retryable: "failed"
-        case .keyRejected: "key_rejected"
-        case .batchRefused: "batch_refused"
-        }
+        let outcome =
+            switch answer {
+            case .runs: "ok"
+            case .rateLimited: "rate_limited"
+            case .retryable: "failed"
+            case .keyRejected: "key_rejected"
+            case .batchRefused: "batch_refused"
+            }
         Counter(label: MetricNames.apiRequests, dimensions: [("outcome", outcome)]).increment()
     }
 
@@ -169,13 +178,16 @@ extension Poller {
             Counter(label: MetricNames.unknownStatuses, dimensions: [("status", value)]).increment()
             let first = state.withLock { $0.unknownStatuses.insert(value).inserted }
             if first {
-                logger.warning("API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])
+                logger.warning(
+                    "API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])
                 let all = state.withLock { $0.unknownStatuses.sorted() }
                 status.update { $0.unknownStatuses = all }
             }
         }
         if !snapshot.anomalies.isEmpty {
-            logger.debug("run object had fields of unexpected types", metadata: ["run_id": "\(snapshot.id)", "fields": "\(snapshot.anomalies.joined(separator: ", "))"])
+            logger.debug(
+                "run object had fields of unexpected types",
+                metadata: ["run_id": "\(snapshot.id)", "fields": "\(snapshot.anomalies.joined(separator: ", "))"])
         }
     }
 
@@ -191,10 +203,12 @@ extension Poller {
         }
         let pollInterval = settings.policy.pollInterval
         if changed, sweep > pollInterval {
-            logger.notice("request budget cannot poll every run each poll_interval; intervals stretch evenly", metadata: [
-                "watching": "\(watching)", "effective_sweep": "\(DurationText.format(sweep))",
-                "poll_interval": "\(DurationText.format(pollInterval))",
-            ])
+            logger.notice(
+                "request budget cannot poll every run each poll_interval; intervals stretch evenly",
+                metadata: [
+                    "watching": "\(watching)", "effective_sweep": "\(DurationText.format(sweep))",
+                    "poll_interval": "\(DurationText.format(pollInterval))",
+                ])
         }
         status.update {
             $0.watching = watching

@@ -73,15 +73,18 @@ package struct SpoolIngester: Sendable {
         if submission.problems.isEmpty {
             unlink(path)
         } else {
-            let reason = "ingested \(submission.runIDs.count) valid run id(s) from this file; skipped:\n"
+            let reason =
+                "ingested \(submission.runIDs.count) valid run id(s) from this file; skipped:\n"
                 + submission.problems.joined(separator: "\n")
             reject(name: name, reason: reason)
         }
         ingested.increment()
-        logger.info("ingested spool file", metadata: [
-            "file": "\(name)", "ids": "\(submission.runIDs.count)", "new": "\(result.newIDs.count)",
-            "skipped": "\(submission.problems.count)",
-        ])
+        logger.info(
+            "ingested spool file",
+            metadata: [
+                "file": "\(name)", "ids": "\(submission.runIDs.count)", "new": "\(result.newIDs.count)",
+                "skipped": "\(submission.problems.count)",
+            ])
         return result
     }
 

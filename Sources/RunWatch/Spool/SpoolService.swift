@@ -26,9 +26,11 @@ package struct SpoolService: Service {
                     try await SpoolWatcher.run(watching: ingester.spool.new) { doorbell.ring() }
                 } catch is CancellationError {
                 } catch {
-                    logger.warning("spool folder not watched by inotify; relying on the periodic rescan", metadata: [
-                        "error": "\(error)", "rescan_every": "\(interval)",
-                    ])
+                    logger.warning(
+                        "spool folder not watched by inotify; relying on the periodic rescan",
+                        metadata: [
+                            "error": "\(error)", "rescan_every": "\(interval)",
+                        ])
                 }
             }
             await scanLoop(doorbell)

@@ -36,7 +36,8 @@ package struct WatchdogService: Service {
                 reportedStall = false
             } else if !reportedStall {
                 reportedStall = true
-                logger.error("a loop stopped making progress; no longer feeding the watchdog", metadata: ["loops": "\(stalled.joined(separator: ","))"])
+                logger.error(
+                    "a loop stopped making progress; no longer feeding the watchdog", metadata: ["loops": "\(stalled.joined(separator: ","))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval / 2) }
         }

@@ -75,11 +75,21 @@ extension JSONScanner {
         guard let byte = peek() else { throw .syntax("a value is missing at the end") }
         switch byte {
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "{"): try skipValue(); return .other("an object")
-        case UInt8(ascii: "["): try skipValue(); return .other("an array")
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        case UInt8(ascii: "{"):
+            try skipValue()
+            return .other("an object")
+        case UInt8(ascii: "["):
+            try skipValue()
+            return .other("an array")
         default: return try number()
         }
     }

@@ -86,7 +86,8 @@ package enum RunTracker {
         } else {
             next.awaitingSuccessSince = nil
         }
-        let update = RunUpdate(snapshot: snapshot, previous: run.state, current: next.state, transition: diff.transition, outcome: outcome, ended: ended)
+        let update = RunUpdate(
+            snapshot: snapshot, previous: run.state, current: next.state, transition: diff.transition, outcome: outcome, ended: ended)
         if !ended, let expired = expireIfDue(run: next, id: snapshot.id, at: now, policy: policy) {
             // The observation's own transition is kept in the store by the expiry's "from".
             return expired

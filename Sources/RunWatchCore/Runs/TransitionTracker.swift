@@ -41,7 +41,8 @@ package enum TransitionTracker {
     package static func observe(_ snapshot: RunSnapshot, previous: RunState, at now: Date) -> StatusDiff {
         let current = RunState(status: snapshot.status, success: snapshot.success)
         let changed = previous.status != snapshot.status
-        let transition = changed
+        let transition =
+            changed
             ? Transition(runID: snapshot.id, from: previous.status, to: snapshot.status, at: now)
             : nil
         return StatusDiff(current: current, transition: transition)

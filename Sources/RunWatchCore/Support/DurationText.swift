@@ -21,7 +21,7 @@ package enum DurationText {
             let number = trimmed.dropLast(unit.suffix.count)
             // "5ms" also ends with "s": only accept the unit whose prefix is a clean number.
             guard let value = Double(number), value.isFinite, value >= 0,
-                  number.allSatisfy({ $0.isNumber || $0 == "." })
+                number.allSatisfy({ $0.isNumber || $0 == "." })
             else { continue }
             return .secondsDouble(value * unit.seconds)
         }

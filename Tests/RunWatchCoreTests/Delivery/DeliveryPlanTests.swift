@@ -69,17 +69,19 @@ import Testing
         // Read at 0: alert 1 was recorded 2 s ago, so its window closes at 8.
         var plan = plan(settings, [.init(id: 1, digestible: true, age: .seconds(2)), .init(id: 2, digestible: true, age: .seconds(1))])
         #expect(drain(&plan, at: 0) == [.wait(until: at(8))])
-        plan.outboxRead([
-            .init(id: 1, digestible: true), .init(id: 2, digestible: true),
-            .init(id: 3, digestible: true), .init(id: 4, digestible: true),
-        ], at: at(5))
+        plan.outboxRead(
+            [
+                .init(id: 1, digestible: true), .init(id: 2, digestible: true),
+                .init(id: 3, digestible: true), .init(id: 4, digestible: true),
+            ], at: at(5))
         #expect(drain(&plan, at: 7.9) == [.wait(until: at(8))], "new alerts do not cut the window short")
         #expect(drain(&plan, at: 8) == [.send(.init(ids: [1, 2, 3, 4])), .wait(until: nil)])
         // 5 is recorded while the digest is in flight: it opens the next window.
         plan.outboxRead([.init(id: 1), .init(id: 2), .init(id: 3), .init(id: 4), .init(id: 5, digestible: true)], at: at(8.5))
-        #expect(plan.finished(.init(ids: [1, 2, 3, 4]), verdict: .delivered, at: at(8.6), unitRandom: 0) == [
-            .record((1...4).map { .delivered(id: $0, attempts: 1) }),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1, 2, 3, 4]), verdict: .delivered, at: at(8.6), unitRandom: 0) == [
+                .record((1...4).map { .delivered(id: $0, attempts: 1) })
+            ])
         #expect(drain(&plan, at: 8.6) == [.wait(until: at(9))], "paced")
         #expect(drain(&plan, at: 9) == [.wait(until: at(18.5))])
         #expect(drain(&plan, at: 18.5) == [.send(.init(ids: [5])), .wait(until: nil)], "alone in its window: sent alone")
@@ -101,38 +103,45 @@ import Testing
     }
 
     @Test func aFailedDigestIsRetriedWhole() {
-        var plan = plan(.init(groupWindow: .seconds(10)), [
-            .init(id: 1, attempts: 2, digestible: true, age: .seconds(30)), .init(id: 2, digestible: true, age: .seconds(30)),
-        ])
+        var plan = plan(
+            .init(groupWindow: .seconds(10)),
+            [
+                .init(id: 1, attempts: 2, digestible: true, age: .seconds(30)), .init(id: 2, digestible: true, age: .seconds(30)),
+            ])
         #expect(plan.next(at: at(0)) == .send(.init(ids: [1, 2])))
         // Attempt 3 for the batch (its most tried message): ceiling 4 s, half of it.
-        #expect(plan.finished(.init(ids: [1, 2]), verdict: Self.retry, at: at(1), unitRandom: 0.5) == [.record([
-            .retry(id: 1, attempts: 3, after: .seconds(2), reason: "HTTP 503"),
-            .retry(id: 2, attempts: 1, after: .seconds(2), reason: "HTTP 503"),
-        ])])
+        #expect(
+            plan.finished(.init(ids: [1, 2]), verdict: Self.retry, at: at(1), unitRandom: 0.5) == [
+                .record([
+                    .retry(id: 1, attempts: 3, after: .seconds(2), reason: "HTTP 503"),
+                    .retry(id: 2, attempts: 1, after: .seconds(2), reason: "HTTP 503"),
+                ])
+            ])
         #expect(plan.next(at: at(2.9)) == .wait(until: at(3)))
         #expect(plan.next(at: at(3)) == .send(.init(ids: [1, 2])))
     }
 
     // MARK: Retry waits
 
-    @Test(arguments: [
-        // (attempts before, Retry-After, random, expected wait in seconds)
-        (0, nil, 0.0, 1.0),        // backoff 0 → the 1 s floor
-        (0, nil, 0.9, 1.0),        // ceiling 1 s × 0.9 < 1 s floor
-        (3, nil, 0.5, 4.0),        // attempt 4: ceiling 8 s
-        (3, 0.0, 0.5, 4.0),        // Retry-After: 0 cannot make it retry faster than backoff
-        (0, 30.0, 0.5, 30.0),      // Retry-After is a floor
-        (3, 2.0, 0.75, 6.0),       // backoff longer than Retry-After wins
-        (20, nil, 1.0, 600.0),     // capped at 10 min
-    ] as [(Int, Double?, Double, Double)])
+    @Test(
+        arguments: [
+            // (attempts before, Retry-After, random, expected wait in seconds)
+            (0, nil, 0.0, 1.0),  // backoff 0 → the 1 s floor
+            (0, nil, 0.9, 1.0),  // ceiling 1 s × 0.9 < 1 s floor
+            (3, nil, 0.5, 4.0),  // attempt 4: ceiling 8 s
+            (3, 0.0, 0.5, 4.0),  // Retry-After: 0 cannot make it retry faster than backoff
+            (0, 30.0, 0.5, 30.0),  // Retry-After is a floor
+            (3, 2.0, 0.75, 6.0),  // backoff longer than Retry-After wins
+            (20, nil, 1.0, 600.0),  // capped at 10 min
+        ] as [(Int, Double?, Double, Double)])
     func retryWaitIsTheLargestOfRetryAfterBackoffAndOneSecond(attempts: Int, retryAfter: Double?, random: Double, wait: Double) {
         var plan = plan(.init(), [.init(id: 1, attempts: attempts)])
         #expect(plan.next(at: at(0)) == .send(.init(ids: [1])))
         let verdict = DeliveryVerdict.retry(reason: "HTTP 429", after: retryAfter.map(Duration.secondsDouble))
-        #expect(plan.finished(.init(ids: [1]), verdict: verdict, at: at(0.5), unitRandom: random) == [
-            .record([.retry(id: 1, attempts: attempts + 1, after: .secondsDouble(wait), reason: "HTTP 429")]),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1]), verdict: verdict, at: at(0.5), unitRandom: random) == [
+                .record([.retry(id: 1, attempts: attempts + 1, after: .secondsDouble(wait), reason: "HTTP 429")])
+            ])
         #expect(plan.dueAt(1) == at(0.5 + wait))
         #expect(plan.next(at: at(0.5 + wait - 0.001)) == .wait(until: at(0.5 + wait)))
         #expect(plan.next(at: at(0.5 + wait)) == .send(.init(ids: [1])))
@@ -168,9 +177,10 @@ import Testing
         // The wall clock stepped back an hour: the stored age looks negative now.
         plan.outboxRead([.init(id: 1, attempts: 1, age: .seconds(-3549), dueIn: .seconds(3601))], at: at(1.5))
         #expect(plan.next(at: at(2)) == .send(.init(ids: [1])), "the retry is due on the monotonic clock")
-        #expect(plan.finished(.init(ids: [1]), verdict: Self.retry, at: at(11), unitRandom: 0) == [
-            .record([.dead(id: 1, attempts: 2, reason: "HTTP 503", expired: true)]),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1]), verdict: Self.retry, at: at(11), unitRandom: 0) == [
+                .record([.dead(id: 1, attempts: 2, reason: "HTTP 503", expired: true)])
+            ])
     }
 
     // MARK: Refusals, disable
@@ -181,26 +191,29 @@ import Testing
         let refused = DeliveryVerdict.invalidPayload(reason: "HTTP 400: invalid_blocks")
         #expect(plan.finished(.init(ids: [1]), verdict: refused, at: at(0.1), unitRandom: 0) == [.send(.init(ids: [1], plainText: true))])
         #expect(plan.inFlight == 1, "the plain-text send replaces the refused one")
-        #expect(plan.finished(.init(ids: [1], plainText: true), verdict: refused, at: at(0.2), unitRandom: 0) == [
-            .record([.dead(id: 1, attempts: 1, reason: "HTTP 400: invalid_blocks", expired: false)]),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1], plainText: true), verdict: refused, at: at(0.2), unitRandom: 0) == [
+                .record([.dead(id: 1, attempts: 1, reason: "HTTP 400: invalid_blocks", expired: false)])
+            ])
     }
 
     @Test func aRefusalIsADeadLetterAtOnce() {
         var plan = plan(.init(), [.init(id: 1)])
         _ = plan.next(at: at(0))
-        #expect(plan.finished(.init(ids: [1]), verdict: .dead(reason: "HTTP 422"), at: at(0), unitRandom: 0) == [
-            .record([.dead(id: 1, attempts: 1, reason: "HTTP 422", expired: false)]),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1]), verdict: .dead(reason: "HTTP 422"), at: at(0), unitRandom: 0) == [
+                .record([.dead(id: 1, attempts: 1, reason: "HTTP 422", expired: false)])
+            ])
         #expect(plan.next(at: at(0)) == .wait(until: nil))
     }
 
     @Test func goneDisablesTheNotifierAfterTheSendsInFlight() {
         var plan = plan(.init(maxInFlight: 2), [.init(id: 1), .init(id: 2), .init(id: 3)])
         #expect(drain(&plan, at: 0) == [.send(.init(ids: [1])), .send(.init(ids: [2])), .wait(until: nil)])
-        #expect(plan.finished(.init(ids: [1]), verdict: .disable(reason: "HTTP 410"), at: at(0.1), unitRandom: 0) == [
-            .record([.held(id: 1, attempts: 1, reason: "HTTP 410")]), .disable(reason: "HTTP 410"),
-        ])
+        #expect(
+            plan.finished(.init(ids: [1]), verdict: .disable(reason: "HTTP 410"), at: at(0.1), unitRandom: 0) == [
+                .record([.held(id: 1, attempts: 1, reason: "HTTP 410")]), .disable(reason: "HTTP 410"),
+            ])
         #expect(plan.next(at: at(0.1)) == .wait(until: nil), "2 is still in flight")
         #expect(plan.finished(.init(ids: [2]), verdict: .delivered, at: at(0.2), unitRandom: 0) == [.record([.delivered(id: 2, attempts: 1)])])
         #expect(plan.next(at: at(0.2)) == .stop, "3 waits in the outbox for a reload")
@@ -228,7 +241,7 @@ import Testing
         #expect(digests.next(at: at(1)) == .wait(until: at(10)), "the window is where it was")
         _ = plan.next(at: at(1))
         guard case .record(let updates) = plan.finished(.init(ids: [1]), verdict: Self.retry, at: at(2), unitRandom: 0).first,
-              case .retry = updates.first
+            case .retry = updates.first
         else {
             Issue.record("a wall step forward must not make a 2-second-old message dead")
             return

@@ -12,7 +12,10 @@ import Testing
         transition: Transition(runID: 5, from: .running, to: .evaluating, at: Date(timeIntervalSince1970: 1_784_000_000.25)), labels: ["suite": "x"])
 
     @Test func contentRoundTripsThroughTheStoredForm() throws {
-        for content in [OutboxContent.alert(alert), .transition(notice), .transition(TransitionNotice(transition: Transition(runID: 6, from: nil, to: .pending, at: Date(timeIntervalSince1970: 0))))] {
+        for content in [
+            OutboxContent.alert(alert), .transition(notice),
+            .transition(TransitionNotice(transition: Transition(runID: 6, from: nil, to: .pending, at: Date(timeIntervalSince1970: 0)))),
+        ] {
             #expect(OutboxContent.decode(content.encoded()) == content)
         }
         #expect(OutboxContent.decode(Data("{}".utf8)) == nil)

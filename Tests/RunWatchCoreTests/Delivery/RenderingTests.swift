@@ -20,14 +20,17 @@ import Testing
         #expect(text == ":x: Run 42 failed — Refund <VIP>: SIP 408")
         let alert = RunAlert(outcome: .failed, run: run, previousStatus: .running, endedAt: endedAt, labels: ["suite": "nightly"])
         let body = String(decoding: SlackMessage.render(alert).encoded(), as: UTF8.self)
-        for fragment in ["Refund &lt;VIP&gt;", "Front desk", "Impatient", "SIP 408", "Main agent-did-not-answer", "00:31",
-                         "suite=nightly", "https://rec.example/42.wav", "https://dashboard.cekura.ai/3/results/9", "running"] {
+        for fragment in [
+            "Refund &lt;VIP&gt;", "Front desk", "Impatient", "SIP 408", "Main agent-did-not-answer", "00:31",
+            "suite=nightly", "https://rec.example/42.wav", "https://dashboard.cekura.ai/3/results/9", "running",
+        ] {
             #expect(body.contains(fragment), "missing \(fragment)")
         }
     }
 
     @Test func aHugeErrorMessageIsCutWithinSlackLimits() throws {
-        let run = RunSnapshot(id: 1, status: .failed, scenarioName: String(repeating: "s", count: 5000), errorMessage: String(repeating: "e", count: 100_000))
+        let run = RunSnapshot(
+            id: 1, status: .failed, scenarioName: String(repeating: "s", count: 5000), errorMessage: String(repeating: "e", count: 100_000))
         let message = try render(run)
         let text = try #require(message["text"] as? String)
         #expect(text.count <= SlackMessage.messageTextLimit)
@@ -70,12 +73,15 @@ import Testing
     }
 
     @Test func renderingIsDeterministic() {
-        let alert = RunAlert(outcome: .failed, run: RunSnapshot(id: 1, status: .failed), previousStatus: nil, endedAt: Date(timeIntervalSince1970: 0), labels: ["b": "2", "a": "1"])
+        let alert = RunAlert(
+            outcome: .failed, run: RunSnapshot(id: 1, status: .failed), previousStatus: nil, endedAt: Date(timeIntervalSince1970: 0),
+            labels: ["b": "2", "a": "1"])
         #expect(WebhookPayload.render(alert).encoded() == WebhookPayload.render(alert).encoded())
     }
 
     @Test func standardWebhookSecretsDecode() {
-        #expect(StandardWebhook.keyBytes(fromSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        #expect(
+            StandardWebhook.keyBytes(fromSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         #expect(StandardWebhook.keyBytes(fromSecret: "whsec_!!!") == nil)
         #expect(StandardWebhook.signedContent(id: "msg_1", timestamp: 5, body: Data("{}".utf8)) == Data("msg_1.5.{}".utf8))
     }
@@ -181,7 +187,8 @@ import Testing
 
 @Suite struct TransitionNoticeTests {
     @Test func webhookAndSlackForms() throws {
-        let notice = TransitionNotice(transition: Transition(runID: 5, from: .running, to: .evaluating, at: Date(timeIntervalSince1970: 1_784_000_000)), labels: ["suite": "x"])
+        let notice = TransitionNotice(
+            transition: Transition(runID: 5, from: .running, to: .evaluating, at: Date(timeIntervalSince1970: 1_784_000_000)), labels: ["suite": "x"])
         let body = try #require(try JSONSerialization.jsonObject(with: WebhookSink().render(notice).body) as? [String: Any])
         #expect(body["type"] as? String == "run.transition")
         let data = try #require(body["data"] as? [String: Any])

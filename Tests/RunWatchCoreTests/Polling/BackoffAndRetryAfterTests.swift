@@ -80,7 +80,9 @@ import Testing
         #expect(throws: DurationText.ParseError.invalid(text)) { try DurationText.parse(text) }
     }
 
-    @Test(arguments: [(Duration.seconds(15), "15s"), (.milliseconds(500), "500ms"), (.seconds(300), "5m"), (.seconds(86400), "1d"), (.seconds(7200), "2h")])
+    @Test(arguments: [
+        (Duration.seconds(15), "15s"), (.milliseconds(500), "500ms"), (.seconds(300), "5m"), (.seconds(86400), "1d"), (.seconds(7200), "2h"),
+    ])
     func formats(duration: Duration, text: String) {
         #expect(DurationText.format(duration) == text)
     }

@@ -34,7 +34,8 @@ import Testing
         for round in 0..<300 {
             let objects: [JSONValue] = (1...3).map { id in
                 let status = statuses[Int(rng.next() % UInt64(statuses.count))]
-                return SimulatedRunJSON.render(id: id, status: status, success: nil, isFinal: status != "running", oddities: rng.unit() < 0.5, rng: &rng)
+                return SimulatedRunJSON.render(
+                    id: id, status: status, success: nil, isFinal: status != "running", oddities: rng.unit() < 0.5, rng: &rng)
             }
             var body = JSONValue.array(objects).encoded()
             fuzzer.mutate(&body)
@@ -64,7 +65,9 @@ import Testing
         case (false, true) where text.range(of: #"[0-9][eE]\+?[0-9]{3,}"#, options: .regularExpression) != nil:
             return true
         case (true, false), (false, true):
-            Issue.record("seed \(seed) round \(round): Foundation \(reference != nil ? "accepts" : "refuses"), scanner \(scannerAccepts ? "accepts" : "refuses (\(why))"): \(text.debugDescription)")
+            Issue.record(
+                "seed \(seed) round \(round): Foundation \(reference != nil ? "accepts" : "refuses"), scanner \(scannerAccepts ? "accepts" : "refuses (\(why))"): \(text.debugDescription)"
+            )
             return scannerAccepts
         case (false, false):
             return false
@@ -127,12 +130,14 @@ struct JSONFuzzer {
 
     mutating func run() -> String {
         var members: [String] = []
-        for key in ["id", "status", "success", "scenario_name", "agent_name", "error_message", "metadata", "duration", "result_id", "transcript"] where chance(0.7) {
+        for key in ["id", "status", "success", "scenario_name", "agent_name", "error_message", "metadata", "duration", "result_id", "transcript"]
+        where chance(0.7) {
             let value: String
             switch key {
             case "id": value = chance(0.8) ? String(1 + below(100_000)) : self.value(depth: 3)
             case "status": value = chance(0.8) ? string() : self.value(depth: 3)
-            case "metadata": value = chance(0.7) ? "{" + space() + #""ended_reason""# + space() + ":" + space() + string() + "}" : self.value(depth: 2)
+            case "metadata":
+                value = chance(0.7) ? "{" + space() + #""ended_reason""# + space() + ":" + space() + string() + "}" : self.value(depth: 2)
             default: value = self.value(depth: 1)
             }
             members.append(#""\#(key)""# + space() + ":" + space() + value)
@@ -177,9 +182,10 @@ struct JSONFuzzer {
     /// One to three byte edits: delete, insert, replace, truncate, or duplicate a slice.
     mutating func mutate(_ body: inout Data) {
         // No 0x00: see the suite's comment.
-        let alphabet: [UInt8] = Array(#"{}[],:"\ 0123456789.eE+-tfnrulasxb/"#.utf8) + [
-            0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x01, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, 0xEF, 0xBB,
-        ]
+        let alphabet: [UInt8] =
+            Array(#"{}[],:"\ 0123456789.eE+-tfnrulasxb/"#.utf8) + [
+                0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x01, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, 0xEF, 0xBB,
+            ]
         for _ in 0..<(1 + below(3)) {
             guard !body.isEmpty else { return }
             let at = body.startIndex + below(body.count)

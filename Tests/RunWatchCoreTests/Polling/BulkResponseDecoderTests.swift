@@ -36,10 +36,13 @@ import Testing
     }
 
     @Test func nullsAreAbsent() throws {
-        let run = try #require(try runs("""
-            [{"id": 7, "status": "failed", "success": null, "scenario_name": null, "metadata": null,
-              "duration": null, "error_message": null, "agent_name": null}]
-            """).first)
+        let run = try #require(
+            try runs(
+                """
+                [{"id": 7, "status": "failed", "success": null, "scenario_name": null, "metadata": null,
+                  "duration": null, "error_message": null, "agent_name": null}]
+                """
+            ).first)
         #expect(run.success == nil)
         #expect(run.scenarioName == nil)
         #expect(run.endedReason == nil)
@@ -47,14 +50,20 @@ import Testing
     }
 
     @Test func wrongTypesAreNotedNotFatal() throws {
-        let run = try #require(try runs("""
-            [{"id": 8, "status": "completed", "success": "yes", "scenario_name": 12, "duration": 0,
-              "metadata": "oops", "result_id": "abc", "critical_categories": "Identity"}]
-            """).first)
+        let run = try #require(
+            try runs(
+                """
+                [{"id": 8, "status": "completed", "success": "yes", "scenario_name": 12, "duration": 0,
+                  "metadata": "oops", "result_id": "abc", "critical_categories": "Identity"}]
+                """
+            ).first)
         #expect(run.status == .completed)
         #expect(run.success == nil)
         #expect(run.duration == "00:00", "0 is reported for calls that never connected")
-        #expect(Set(run.anomalies) == ["success (not a boolean)", "scenario_name (not a string)", "metadata (not an object)", "result_id (not an integer)"])
+        #expect(
+            Set(run.anomalies) == [
+                "success (not a boolean)", "scenario_name (not a string)", "metadata (not an object)", "result_id (not an integer)",
+            ])
     }
 
     @Test func extraFieldsAreIgnored() throws {
@@ -67,7 +76,8 @@ import Testing
     }
 
     @Test func oneBadRunNeverFailsItsBatch() throws {
-        let decoded = try decode("""
+        let decoded = try decode(
+            """
             [{"id": 1, "status": "completed", "success": true},
              {"id": 2, "status": null},
              {"status": "failed"},
@@ -120,16 +130,20 @@ import Testing
     }
 
     @Test func escapesAndUnicodeInStrings() throws {
-        let run = try #require(try runs(#"[{"id": 1, "status": "failed", "error_message": "line1\nline2 \"q\" \\ \/ \u00e9 \ud83d\ude00 日本"}]"#).first)
+        let run = try #require(
+            try runs(#"[{"id": 1, "status": "failed", "error_message": "line1\nline2 \"q\" \\ \/ \u00e9 \ud83d\ude00 日本"}]"#).first)
         #expect(run.errorMessage == "line1\nline2 \"q\" \\ / é 😀 日本")
     }
 
     @Test func nestedValuesAreSkippedWhateverTheyHold() throws {
-        let run = try #require(try runs("""
-            [ { "transcript_object": [{"role": "x", "content": "a \\"] } {"}, [], {}, [[[]]]],
-                "id" : 2 , "metadata": {"other": {"deep": [1, 2]}, "ended_reason": "exceeded-max-duration"},
-                "evaluation": {"metrics": [{"passed": true, "score": -1.5e3}]}, "status": "timeout" } ]
-            """).first)
+        let run = try #require(
+            try runs(
+                """
+                [ { "transcript_object": [{"role": "x", "content": "a \\"] } {"}, [], {}, [[[]]]],
+                    "id" : 2 , "metadata": {"other": {"deep": [1, 2]}, "ended_reason": "exceeded-max-duration"},
+                    "evaluation": {"metrics": [{"passed": true, "score": -1.5e3}]}, "status": "timeout" } ]
+                """
+            ).first)
         #expect(run.id == 2)
         #expect(run.status == .timeout)
         #expect(run.endedReason == "exceeded-max-duration")
@@ -172,9 +186,10 @@ import Testing
         #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(body.utf8)) }
     }
 
-    @Test(arguments: [
-        [0xFF], [0xC0, 0xAF], [0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xC3], [0xE6, 0x97],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0xFF], [0xC0, 0xAF], [0x80], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xC3], [0xE6, 0x97],
+        ] as [[UInt8]])
     func invalidUTF8InAnyStringFailsTheBody(bytes: [UInt8]) {
         let body = Array(#"[{"id": 1, "status": "running", "transcript": "a"#.utf8) + bytes + Array(#"b"}]"#.utf8)
         #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(body)) }
@@ -190,7 +205,8 @@ import Testing
     }
 
     @Test func keysWithEscapesAreReadByWhatTheySpell() throws {
-        let run = try #require(try runs(#"[{"\u0069d": 5, "st\u0061tus": "timeout", "metadata": {"ended_\u0072eason": "exceeded-max-duration"}}]"#).first)
+        let run = try #require(
+            try runs(#"[{"\u0069d": 5, "st\u0061tus": "timeout", "metadata": {"ended_\u0072eason": "exceeded-max-duration"}}]"#).first)
         #expect(run == RunSnapshot(id: 5, status: .timeout, endedReason: "exceeded-max-duration"))
     }
 
@@ -231,7 +247,8 @@ import Testing
     }
 
     @Test func deepNestingIsRefusedNotAStackOverflow() {
-        let deep = "[{\"id\": 1, \"status\": \"running\", \"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"
+        let deep =
+            "[{\"id\": 1, \"status\": \"running\", \"x\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"
         #expect(throws: BulkDecodeError.self) { try BulkResponseDecoder.decode(Data(deep.utf8)) }
         let fine = "[{\"id\": 1, \"status\": \"running\", \"x\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}]"
         #expect(throws: Never.self) { try BulkResponseDecoder.decode(Data(fine.utf8)) }

@@ -58,14 +58,28 @@ import Testing
     }
 
     static let sequences: [Sequence] = [
-        Sequence(name: "a lone 5xx is retried at the next start; a run of them backs off", events: [.failed(reason: "HTTP 503"), .failed(reason: "HTTP 502"), .failed(reason: "HTTP 500"), .failed(reason: "HTTP 500")], waits: [0, 0.5, 1, 2]),
-        Sequence(name: "an answer resets the backoff", events: [.failed(reason: "HTTP 503"), .failed(reason: "HTTP 503"), .answered, .failed(reason: "HTTP 503")], waits: [0, 0.5, nil, 0]),
+        Sequence(
+            name: "a lone 5xx is retried at the next start; a run of them backs off",
+            events: [.failed(reason: "HTTP 503"), .failed(reason: "HTTP 502"), .failed(reason: "HTTP 500"), .failed(reason: "HTTP 500")],
+            waits: [0, 0.5, 1, 2]),
+        Sequence(
+            name: "an answer resets the backoff",
+            events: [.failed(reason: "HTTP 503"), .failed(reason: "HTTP 503"), .answered, .failed(reason: "HTTP 503")], waits: [0, 0.5, nil, 0]),
         Sequence(name: "429 waits exactly Retry-After", events: [.rateLimited(retryAfter: .seconds(30))], waits: [30]),
-        Sequence(name: "429 without Retry-After backs off", events: [.rateLimited(retryAfter: nil), .rateLimited(retryAfter: nil)], waits: [0.5, 1]),
-        Sequence(name: "429 after failures still waits Retry-After", events: [.failed(reason: "timeout"), .rateLimited(retryAfter: .seconds(7))], waits: [0, 7]),
-        Sequence(name: "429 without Retry-After after a failure backs off further", events: [.failed(reason: "timeout"), .rateLimited(retryAfter: nil)], waits: [0, 1]),
-        Sequence(name: "the backoff ceiling is capped", events: Array(repeating: .failed(reason: "HTTP 503"), count: 10), waits: [0, 0.5, 1, 2, 4, 8, 16, 30, 30, 30]),
-        Sequence(name: "a single-id 400 is a failure", events: [.batchTooBig(status: 400, detail: "bad"), .batchTooBig(status: 400, detail: "bad")], waits: [0, 0.5]),
+        Sequence(
+            name: "429 without Retry-After backs off", events: [.rateLimited(retryAfter: nil), .rateLimited(retryAfter: nil)], waits: [0.5, 1]),
+        Sequence(
+            name: "429 after failures still waits Retry-After", events: [.failed(reason: "timeout"), .rateLimited(retryAfter: .seconds(7))],
+            waits: [0, 7]),
+        Sequence(
+            name: "429 without Retry-After after a failure backs off further", events: [.failed(reason: "timeout"), .rateLimited(retryAfter: nil)],
+            waits: [0, 1]),
+        Sequence(
+            name: "the backoff ceiling is capped", events: Array(repeating: .failed(reason: "HTTP 503"), count: 10),
+            waits: [0, 0.5, 1, 2, 4, 8, 16, 30, 30, 30]),
+        Sequence(
+            name: "a single-id 400 is a failure", events: [.batchTooBig(status: 400, detail: "bad"), .batchTooBig(status: 400, detail: "bad")],
+            waits: [0, 0.5]),
     ]
 
     @Test(arguments: sequences)
@@ -103,7 +117,10 @@ import Testing
 
     @Test func aRefusedBatchKeepsItsPlaceAtTheFront() {
         var gate = gate(watching: 1...250)
-        guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
         #expect(batch == Array(1...100))
         _ = gate.handle(.failed(reason: "HTTP 503"), for: batch, at: t0, unitRandom: 1)
         // 1 s later (ceiling 1 s × 1.0) the same runs go first, not 101…200.
@@ -116,20 +133,31 @@ import Testing
         var gate = gate(watching: 1...2, settings: settings)
         #expect(gate.next(at: t0) == .poll([1, 2]))
         gate.watch([3, 4], at: at(0.5))
-        #expect(gate.handle(.failed(reason: "HTTP 502"), for: [1, 2], at: at(1), unitRandom: 0.5)
-            == .backOff(until: at(1), wait: .zero, reason: "HTTP 502"))
+        #expect(
+            gate.handle(.failed(reason: "HTTP 502"), for: [1, 2], at: at(1), unitRandom: 0.5)
+                == .backOff(until: at(1), wait: .zero, reason: "HTTP 502"))
         #expect(gate.next(at: at(1)) == .poll([1, 2]))
         #expect(gate.next(at: at(1.55)) == .poll([3, 4]))
     }
 
     @Test func keyRejectionPausesLogsOnceAndAReloadResumesAtOnce() {
         var gate = gate(watching: 1...3)
-        guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
-        #expect(gate.handle(.keyRejected(status: 401, detail: "Invalid API key"), for: batch, at: t0, unitRandom: 0.5) == .pause(until: at(300), first: true))
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
+        #expect(
+            gate.handle(.keyRejected(status: 401, detail: "Invalid API key"), for: batch, at: t0, unitRandom: 0.5)
+                == .pause(until: at(300), first: true))
         #expect(gate.condition == .keyRejected(until: at(300)))
         #expect(gate.next(at: at(299)) == .wait(until: at(300)))
-        guard case .poll(let again) = gate.next(at: at(300)) else { Issue.record("no retry"); return }
-        #expect(gate.handle(.keyRejected(status: 403, detail: "forbidden"), for: again, at: at(300), unitRandom: 0.5) == .pause(until: at(600), first: false))
+        guard case .poll(let again) = gate.next(at: at(300)) else {
+            Issue.record("no retry")
+            return
+        }
+        #expect(
+            gate.handle(.keyRejected(status: 403, detail: "forbidden"), for: again, at: at(300), unitRandom: 0.5)
+                == .pause(until: at(600), first: false))
         // The operator fixed the key and reloaded: tried now, not in 5 minutes.
         gate.reconfigure(Self.settings, at: at(301))
         #expect(gate.condition == .ok)
@@ -159,7 +187,10 @@ import Testing
 
     @Test func aReloadTakesTheNewBatchSizeAndBudget() {
         var gate = gate(watching: 1...10)
-        guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
         _ = gate.handle(.batchTooBig(status: 400, detail: "too many"), for: batch, at: t0, unitRandom: 0.5)
         #expect(gate.batchSize == 5)
         var faster = Self.settings
@@ -175,7 +206,10 @@ import Testing
 
     @Test func theStoreFailingIsNotTheAPIsFault() {
         var gate = gate(watching: 1...2)
-        guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
         #expect(gate.handle(.answered, for: batch, at: t0, unitRandom: 0.5) == .apply)
         gate.retryLater(batch, after: .seconds(15), at: t0)
         #expect(gate.consecutiveFailures == 0)
@@ -185,8 +219,10 @@ import Testing
 
     @Test func aShorterWaitNeverShortensALongerOneInForce() {
         // Two workers: one got a 429 with 60 s, the other a 503 a moment later.
-        var gate = gate(watching: 1...200, settings: PollGate.Settings(
-            requestsPerSecond: 100, batchSize: 100, backoff: Self.settings.backoff, keyRejectedRetry: .seconds(300)))
+        var gate = gate(
+            watching: 1...200,
+            settings: PollGate.Settings(
+                requestsPerSecond: 100, batchSize: 100, backoff: Self.settings.backoff, keyRejectedRetry: .seconds(300)))
         guard case .poll(let first) = gate.next(at: t0), case .poll(let second) = gate.next(at: at(0.02)) else {
             Issue.record("expected two requests")
             return
@@ -225,7 +261,10 @@ import Testing
         // A process suspended (or a VM paused) for an hour wakes up: every run is overdue,
         // the most overdue go first, and the spacing still holds from the wake-up on.
         var gate = gate(watching: 1...3)
-        guard case .poll(let batch) = gate.next(at: t0) else { Issue.record("no request"); return }
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
         _ = gate.handle(.answered, for: batch, at: t0, unitRandom: 0.5)
         gate.reschedule(3, after: .seconds(5), at: t0)
         gate.reschedule(1, after: .seconds(10), at: t0)

@@ -43,7 +43,8 @@ import Testing
 
     @Test func successSettlingToFalseDuringTheGraceAlerts() {
         let (first, _) = RunTracker.observe(RunSnapshot(id: 1, status: .completed), run: run(.evaluating), at: t0, policy: policy)
-        let (_, update) = RunTracker.observe(RunSnapshot(id: 1, status: .completed, success: false), run: first, at: t0.addingTimeInterval(20), policy: policy)
+        let (_, update) = RunTracker.observe(
+            RunSnapshot(id: 1, status: .completed, success: false), run: first, at: t0.addingTimeInterval(20), policy: policy)
         #expect(update.ended)
         #expect(update.outcome == .unsuccessful)
         #expect(update.transition == nil)
@@ -114,7 +115,9 @@ import Testing
         (0, 100, 1.0, 15.0, 15.0),
     ])
     func sweepPeriodStretchesOnlyWhenTheBudgetIsShort(active: Int, batch: Int, rps: Double, interval: Double, expected: Double) {
-        #expect(SweepBudget.effectivePeriod(active: active, batchSize: batch, requestsPerSecond: rps, pollInterval: .secondsDouble(interval)) == .secondsDouble(expected))
+        #expect(
+            SweepBudget.effectivePeriod(active: active, batchSize: batch, requestsPerSecond: rps, pollInterval: .secondsDouble(interval))
+                == .secondsDouble(expected))
     }
 
     @Test func localEndsAreStoredButNeverReadFromTheAPI() {

@@ -67,7 +67,8 @@ import Testing
                 var outcomes: [RunOutcome] = []
                 var run = TrackedRun(submittedAt: at)
                 for status in [a, b] {
-                    let (next, update) = RunTracker.observe(RunSnapshot(id: 1, status: status, success: true), run: run, at: at, policy: WatchPolicy())
+                    let (next, update) = RunTracker.observe(
+                        RunSnapshot(id: 1, status: status, success: true), run: run, at: at, policy: WatchPolicy())
                     if let outcome = update.outcome { outcomes.append(outcome) }
                     if update.ended { break }
                     run = next

@@ -19,12 +19,13 @@ import Testing
     @Test func badTokensAreNamedWithTheirLineAndGoodIdsKept() throws {
         let submission = try parse("1 2\nabc 3\n0, -4, 99999999999999999999\n")
         #expect(submission.runIDs == [1, 2, 3])
-        #expect(submission.problems == [
-            "line 2: 'abc' is not a run id (want a positive integer)",
-            "line 3: '0' is not a run id (want a positive integer)",
-            "line 3: '-4' is not a run id (want a positive integer)",
-            "line 3: '99999999999999999999' is not a run id (want a positive integer)",
-        ])
+        #expect(
+            submission.problems == [
+                "line 2: 'abc' is not a run id (want a positive integer)",
+                "line 3: '0' is not a run id (want a positive integer)",
+                "line 3: '-4' is not a run id (want a positive integer)",
+                "line 3: '99999999999999999999' is not a run id (want a positive integer)",
+            ])
     }
 
     @Test func jsonWithLabelsAndNotifiers() throws {

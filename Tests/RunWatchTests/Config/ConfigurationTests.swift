@@ -17,25 +17,26 @@ import Testing
     }
 
     @Test func theIssueExampleParses() throws {
-        let config = try Configuration.parse(yaml: """
-            api:
-              base_url: https://api.cekura.ai
-              bulk_path: /test_framework/v2/runs/bulk/
-              api_key_file: /etc/runwatch/api-key
-              batch_size: 50
-              poll_interval: 500ms
-            spool_dir: /var/spool/runwatch
-            state_dir: /var/lib/runwatch
-            notifiers:
-              - name: ops
-                kind: slack
-                url: https://hooks.slack.com/services/T000/B000/XXXX
-              - name: ci
-                kind: webhook
-                url_file: ci-webhook-url
-                secret_file: ci-webhook-secret
-                events: [run.failed, run.timeout]
-            """)
+        let config = try Configuration.parse(
+            yaml: """
+                api:
+                  base_url: https://api.cekura.ai
+                  bulk_path: /test_framework/v2/runs/bulk/
+                  api_key_file: /etc/runwatch/api-key
+                  batch_size: 50
+                  poll_interval: 500ms
+                spool_dir: /var/spool/runwatch
+                state_dir: /var/lib/runwatch
+                notifiers:
+                  - name: ops
+                    kind: slack
+                    url: https://hooks.slack.com/services/T000/B000/XXXX
+                  - name: ci
+                    kind: webhook
+                    url_file: ci-webhook-url
+                    secret_file: ci-webhook-secret
+                    events: [run.failed, run.timeout]
+                """)
         #expect(config.api.bulkPath == "/test_framework/v2/runs/bulk/")
         #expect(config.api.batchSize == 50)
         #expect(config.api.pollInterval == .milliseconds(500))
@@ -46,7 +47,8 @@ import Testing
     }
 
     @Test func theShippedExampleConfigIsValid() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("etc/runwatch.yaml").path
         let config = try Configuration.load(path: path)
         #expect(config.spoolDir == "/var/spool/runwatch")
@@ -69,9 +71,18 @@ import Testing
         ("notifiers:\n  - name: a\n    kind: teams\n    url: https://x.example\n", "notifiers[0].kind", "must be slack or webhook, got 'teams'"),
         ("notifiers:\n  - kind: slack\n    url: https://x.example\n", "notifiers[0].name", "is required"),
         ("notifiers:\n  - name: a\n    kind: slack\n", "notifiers[0].url", "set url or url_file"),
-        ("notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n  - name: a\n    kind: slack\n    url: https://y.example\n", "notifiers[1].name", "used by another notifier"),
-        ("notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n    events: [run.exploded]\n", "notifiers[0].events", "unknown event 'run.exploded'"),
-        ("notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n    secret_file: s\n", "notifiers[0].secret_file", "only applies to kind: webhook"),
+        (
+            "notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n  - name: a\n    kind: slack\n    url: https://y.example\n",
+            "notifiers[1].name", "used by another notifier"
+        ),
+        (
+            "notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n    events: [run.exploded]\n", "notifiers[0].events",
+            "unknown event 'run.exploded'"
+        ),
+        (
+            "notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n    secret_file: s\n", "notifiers[0].secret_file",
+            "only applies to kind: webhook"
+        ),
         ("notifiers:\n  - name: a\n    kind: slack\n    url: not a url\n", "notifiers[0].url", "is not an http(s) URL"),
     ]
 
@@ -112,7 +123,8 @@ import Testing
         config.api.apiKeyFile = dir + "/key-file"
         let fromFile = try SecretSource.apiKey(configuration: config, environment: ["CEKURA_API_KEY": "env"])
         #expect(fromFile.value == "file-key")
-        let fromCredential = try SecretSource.apiKey(configuration: Configuration(), environment: ["CREDENTIALS_DIRECTORY": dir, "CEKURA_API_KEY": "env"])
+        let fromCredential = try SecretSource.apiKey(
+            configuration: Configuration(), environment: ["CREDENTIALS_DIRECTORY": dir, "CEKURA_API_KEY": "env"])
         #expect(fromCredential.value == "cred-key")
         let fromEnvironment = try SecretSource.apiKey(configuration: Configuration(), environment: ["CEKURA_API_KEY": "env"])
         #expect(fromEnvironment.value == "env")
@@ -123,23 +135,28 @@ import Testing
 
 @Suite struct ConfigurationProblemsTests {
     @Test func everyUnknownKeyAndEveryRangeProblemIsReportedAtOnce() {
-        let problems = Configuration.problems(yaml: """
-            api:
-              batch_size: 0
-              pol_interval: 15s
-              max_requests_per_second: -1
-            spool_dirr: /tmp
-            watch:
-              deadline: 10s
-            notifiers:
-              - name: a
-                kind: slack
-                url: https://hooks.example/x
-                secret_file: s
-                colour: red
-            """, file: "many.yaml")
+        let problems = Configuration.problems(
+            yaml: """
+                api:
+                  batch_size: 0
+                  pol_interval: 15s
+                  max_requests_per_second: -1
+                spool_dirr: /tmp
+                watch:
+                  deadline: 10s
+                notifiers:
+                  - name: a
+                    kind: slack
+                    url: https://hooks.example/x
+                    secret_file: s
+                    colour: red
+                """, file: "many.yaml")
         let keys = problems.map(\.keyPath)
-        #expect(Set(keys) == ["spool_dirr", "api.pol_interval", "notifiers[0].colour", "api.batch_size", "api.max_requests_per_second", "watch.deadline", "notifiers[0].secret_file"])
+        #expect(
+            Set(keys) == [
+                "spool_dirr", "api.pol_interval", "notifiers[0].colour", "api.batch_size", "api.max_requests_per_second", "watch.deadline",
+                "notifiers[0].secret_file",
+            ])
         #expect(problems.allSatisfy { $0.description.hasPrefix("config many.yaml: ") })
     }
 

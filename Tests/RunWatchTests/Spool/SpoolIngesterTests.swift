@@ -47,7 +47,10 @@ import Testing
             try Data([0x31, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: spool.new + "/latin1.ids"))
             #expect(try await ingester.scanOnce().isEmpty)
             #expect(try listing(spool.new).isEmpty)
-            #expect(try listing(spool.rejected) == ["broken.json", "broken.json.reason", "latin1.ids", "latin1.ids.reason", "words.ids", "words.ids.reason"])
+            #expect(
+                try listing(spool.rejected) == [
+                    "broken.json", "broken.json.reason", "latin1.ids", "latin1.ids.reason", "words.ids", "words.ids.reason",
+                ])
             let reason = try String(contentsOfFile: spool.rejected + "/words.ids.reason", encoding: .utf8)
             #expect(reason.contains("line 1: 'hello' is not a run id"))
             #expect(try String(contentsOfFile: spool.rejected + "/latin1.ids.reason", encoding: .utf8).contains("not UTF-8"))
@@ -67,9 +70,12 @@ import Testing
 
     @Test func newFilesArePickedUpAtOnceWithoutWaitingForTheRescan() async throws {
         try await withTemporaryDirectory { dir in
-            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir, configure: { config, _ in
-                config.spoolScanInterval = .seconds(3600)
-            }) { h in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, _ in
+                    config.spoolScanInterval = .seconds(3600)
+                }
+            ) { h in
                 h.simulator.addRandomRuns(1...3)
                 try h.submit([1, 2, 3])
                 let picked = await waitUntil(timeout: .seconds(10)) { h.daemon.poller.watchedCount == 3 }

@@ -31,7 +31,8 @@ import Testing
             let store = try SQLiteRunStore.open(directory: dir)
             _ = try await store.ingest(SpoolSubmission(runIDs: [7, 8]), at: t0)
             let policy = WatchPolicy()
-            let (_, ended) = RunTracker.observe(RunSnapshot(id: 7, status: .failed), run: TrackedRun(state: RunState(status: .running), submittedAt: t0), at: t0, policy: policy)
+            let (_, ended) = RunTracker.observe(
+                RunSnapshot(id: 7, status: .failed), run: TrackedRun(state: RunState(status: .running), submittedAt: t0), at: t0, policy: policy)
             let (_, running) = RunTracker.observe(RunSnapshot(id: 8, status: .running), run: TrackedRun(submittedAt: t0), at: t0, policy: policy)
             let draft = OutboxDraft(notifier: "ops", runID: 7, event: "run.failed", idempotencyKey: "k7", payload: Data("{}".utf8))
             try await store.record(PollRecord(at: t0, updates: [ended, running], messages: [draft, draft]))
@@ -70,8 +71,8 @@ import Testing
                 let drafts = alert ? [OutboxDraft(notifier: "ops", runID: id, event: "run.failed", idempotencyKey: "k\(id)", payload: Data())] : []
                 try await store.record(PollRecord(at: at, updates: [update], messages: drafts))
             }
-            try await end(1, at: t0, alert: false)                        // old, nothing owed: pruned
-            try await end(2, at: t0, alert: true)                         // old, alert pending: kept
+            try await end(1, at: t0, alert: false)  // old, nothing owed: pruned
+            try await end(2, at: t0, alert: true)  // old, alert pending: kept
             try await end(3, at: t0.addingTimeInterval(86400), alert: false)  // recent: kept
             // 4 stays active: kept
             #expect(try await store.prune(endedBefore: t0.addingTimeInterval(3600)) == 1)
@@ -91,7 +92,8 @@ import Testing
             let store = try SQLiteRunStore.open(directory: dir)
             _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2]), at: t0)
             #expect(try await store.forget([2, 9]) == [2])
-            let (_, update) = RunTracker.observe(RunSnapshot(id: 2, status: .running), run: TrackedRun(submittedAt: t0), at: t0, policy: WatchPolicy())
+            let (_, update) = RunTracker.observe(
+                RunSnapshot(id: 2, status: .running), run: TrackedRun(submittedAt: t0), at: t0, policy: WatchPolicy())
             let missing = try await store.record(PollRecord(at: t0, polled: [1, 2], updates: [update], messages: []))
             #expect(missing == [2])
             #expect(try await store.history(of: 2) == nil, "nothing recorded for a forgotten run")
@@ -142,10 +144,11 @@ import Testing
             try await old.write { db in
                 try db.execute(sql: "ALTER TABLE outbox DROP COLUMN content")
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-outbox-content'")
-                try db.execute(sql: """
-                    INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
-                    VALUES ('ops', 7, 'run.failed', 'msg_run7_failed', ?, X'7B7D', 0, 0)
-                    """, arguments: [Data(#"{"text":"rendered"}"#.utf8)])
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
+                        VALUES ('ops', 7, 'run.failed', 'msg_run7_failed', ?, X'7B7D', 0, 0)
+                        """, arguments: [Data(#"{"text":"rendered"}"#.utf8)])
             }
             try old.close()
             let store = try SQLiteRunStore.open(directory: dir)
@@ -158,7 +161,8 @@ import Testing
             _ = try await store.ingest(SpoolSubmission(runIDs: [8]), at: t0)
             let (_, ended) = RunTracker.observe(RunSnapshot(id: 8, status: .failed), run: TrackedRun(submittedAt: t0), at: t0, policy: WatchPolicy())
             let route = NotifierRoute(name: "ops", kind: .slack, events: [.failed])
-            try await store.record(PollRecord(at: t0, updates: [ended], messages: NotifierRoute.drafts(for: [ended], runs: [:], routes: [route], at: t0)))
+            try await store.record(
+                PollRecord(at: t0, updates: [ended], messages: NotifierRoute.drafts(for: [ended], runs: [:], routes: [route], at: t0)))
             let new = try #require(try await store.undelivered(limit: 5).first { $0.runID == 8 })
             #expect(new.isContent)
             guard case .alert(let alert)? = OutboxContent.decode(new.payload) else {

@@ -22,9 +22,10 @@ extension SQLiteRunStore: DaemonNotes {
     }
 
     static func setState(_ db: Database, _ key: String, _ value: String, at date: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
-            ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            """, arguments: [key, value, date.timeIntervalSince1970])
+        try db.execute(
+            sql: """
+                INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [key, value, date.timeIntervalSince1970])
     }
 }

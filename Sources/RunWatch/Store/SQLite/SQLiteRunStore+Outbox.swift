@@ -23,11 +23,13 @@ extension SQLiteRunStore: Outbox {
 
     package func pendingEntries(notifier: String, limit: Int) async throws -> [OutboxEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, attempts, (content = 1 AND event != 'run.transition') OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
-                WHERE state = 'pending' AND notifier = ?
-                ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [notifier, limit]
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, attempts, (content = 1 AND event != 'run.transition') OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
+                    WHERE state = 'pending' AND notifier = ?
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """, arguments: [notifier, limit]
             ).map { row in
                 OutboxEntry(
                     id: row["id"], attempts: row["attempts"], isRunAlert: row["is_alert"],
@@ -39,8 +41,10 @@ extension SQLiteRunStore: Outbox {
     package func messages(_ ids: [Int64]) async throws -> [OutboxMessage] {
         guard !ids.isEmpty else { return [] }
         let found = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids))
-                .map(Self.message)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
+            )
+            .map(Self.message)
         }
         let byID = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return ids.compactMap { byID[$0] }
@@ -53,21 +57,25 @@ extension SQLiteRunStore: Outbox {
             for update in updates {
                 switch update {
                 case .delivered(let id, let attempts):
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?
-                        """, arguments: [attempts, now, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?
+                            """, arguments: [attempts, now, id])
                 case .retry(let id, let attempts, let after, let reason):
-                    try db.execute(sql: """
-                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
-                        """, arguments: [attempts, now + after.secondsDouble, reason, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
+                            """, arguments: [attempts, now + after.secondsDouble, reason, id])
                 case .held(let id, let attempts, let reason):
-                    try db.execute(sql: """
-                        UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
-                        """, arguments: [attempts, now, reason, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?
+                            """, arguments: [attempts, now, reason, id])
                 case .dead(let id, let attempts, let reason, _):
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, finished_at = ? WHERE id = ?
-                        """, arguments: [attempts, reason, now, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET state = 'dead', attempts = ?, last_error = ?, finished_at = ? WHERE id = ?
+                            """, arguments: [attempts, reason, now, id])
                 }
             }
         }
@@ -83,9 +91,14 @@ extension SQLiteRunStore: Outbox {
         try await pool.write { db in
             let now = date.timeIntervalSince1970
             if let messageID {
-                try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE id = ? AND state = 'dead'", arguments: [now, now, messageID])
+                try db.execute(
+                    sql:
+                        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE id = ? AND state = 'dead'",
+                    arguments: [now, now, messageID])
             } else {
-                try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE state = 'dead'", arguments: [now, now])
+                try db.execute(
+                    sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, created_at = ?, finished_at = NULL WHERE state = 'dead'",
+                    arguments: [now, now])
             }
             return db.changesCount
         }
@@ -94,7 +107,8 @@ extension SQLiteRunStore: Outbox {
     static func message(_ row: Row) -> OutboxMessage {
         OutboxMessage(
             id: row["id"], notifier: row["notifier"], runID: row["run_id"], event: row["event"],
-            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], isContent: row["content"] == 1, attempts: row["attempts"],
+            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], isContent: row["content"] == 1,
+            attempts: row["attempts"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), state: row["state"], lastError: row["last_error"])
     }
 }

@@ -38,9 +38,11 @@ extension SQLiteRunStore: Reports {
     package func history(of id: RunID) async throws -> RunHistory? {
         try await pool.read { db in
             guard let run = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
-            let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map(Self.transition)
+            let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map(
+                Self.transition)
             let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
-                RunHistory.Delivery(notifier: row["notifier"], event: row["event"], attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
+                RunHistory.Delivery(
+                    notifier: row["notifier"], event: row["event"], attempts: row["attempts"], state: row["state"], lastError: row["last_error"])
             }
             let snapshotText: String? = run["snapshot"]
             return RunHistory(

@@ -9,10 +9,11 @@ extension SQLiteRunStore: RunLedger {
         let notifiersJSON = submission.notifiers.map(Self.json)
         let now = date.timeIntervalSince1970
         return try await pool.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO runs (id, labels, notifiers, submitted_at, updated_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO runs (id, labels, notifiers, submitted_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                    """)
             var result = Ingested(routing: RunRouting(labels: submission.labels, notifiers: submission.notifiers))
             var existing: [RunID] = []
             for id in submission.runIDs {
@@ -75,7 +76,8 @@ extension SQLiteRunStore: RunLedger {
         guard !ids.isEmpty else { return [:] }
         return try await pool.read { db in
             var result: [RunID: [Transition]] = [:]
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id IN (\(ids.map(String.init).joined(separator: ","))) ORDER BY id")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM transitions WHERE run_id IN (\(ids.map(String.init).joined(separator: ","))) ORDER BY id")
             for row in rows {
                 let change = Self.transition(row)
                 result[change.runID, default: []].append(change)
@@ -95,18 +97,21 @@ extension SQLiteRunStore: RunLedger {
                 let known = try RunID.fetchSet(db, sql: "SELECT id FROM runs WHERE id IN (\(record.polled.map(String.init).joined(separator: ",")))")
                 missing = Set(record.polled).subtracting(known)
             }
-            let update = try db.cachedStatement(sql: """
-                UPDATE runs SET status = ?, success = ?, terminal = ?, snapshot = COALESCE(?, snapshot), updated_at = ?,
-                    ended_at = CASE WHEN ? THEN ? ELSE ended_at END
-                WHERE id = ?
-                """)
-            let transition = try db.cachedStatement(sql: """
-                INSERT INTO transitions (run_id, from_status, to_status, at) VALUES (?, ?, ?, ?)
-                """)
-            let enqueue = try db.cachedStatement(sql: """
-                INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
-                """)
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE runs SET status = ?, success = ?, terminal = ?, snapshot = COALESCE(?, snapshot), updated_at = ?,
+                        ended_at = CASE WHEN ? THEN ? ELSE ended_at END
+                    WHERE id = ?
+                    """)
+            let transition = try db.cachedStatement(
+                sql: """
+                    INSERT INTO transitions (run_id, from_status, to_status, at) VALUES (?, ?, ?, ?)
+                    """)
+            let enqueue = try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
+                    """)
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
                 // What the API said of a run that ended badly is kept for `runwatch show`;
@@ -151,23 +156,26 @@ extension SQLiteRunStore: RunLedger {
     package func prune(endedBefore cutoff: Date) async throws -> Int {
         try await pool.write { db in
             // A run whose alert is still owed stays until it is delivered or dead.
-            try db.execute(sql: """
-                CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY);
-                DELETE FROM prune_ids;
-                """)
-            try db.execute(sql: """
-                INSERT INTO prune_ids SELECT id FROM runs
-                WHERE terminal = 1 AND ended_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.run_id = runs.id AND o.state = 'pending')
-                """, arguments: [cutoff.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY);
+                    DELETE FROM prune_ids;
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO prune_ids SELECT id FROM runs
+                    WHERE terminal = 1 AND ended_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.run_id = runs.id AND o.state = 'pending')
+                    """, arguments: [cutoff.timeIntervalSince1970])
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prune_ids") ?? 0
             guard count > 0 else { return 0 }
-            try db.execute(sql: """
-                DELETE FROM transitions WHERE run_id IN (SELECT id FROM prune_ids);
-                DELETE FROM outbox WHERE run_id IN (SELECT id FROM prune_ids);
-                DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
-                DELETE FROM prune_ids;
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM transitions WHERE run_id IN (SELECT id FROM prune_ids);
+                    DELETE FROM outbox WHERE run_id IN (SELECT id FROM prune_ids);
+                    DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
+                    DELETE FROM prune_ids;
+                    """)
             return count
         }
     }

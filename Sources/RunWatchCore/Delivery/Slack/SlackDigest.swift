@@ -16,7 +16,12 @@ package enum SlackDigest {
             lines.append(line)
         }
         var blocks: [JSONValue] = [
-            ["type": "section", "text": ["type": "mrkdwn", "text": .string(SlackMessage.truncate("*\(SlackMessage.escape(title))*", to: SlackMessage.sectionTextLimit))]],
+            [
+                "type": "section",
+                "text": [
+                    "type": "mrkdwn", "text": .string(SlackMessage.truncate("*\(SlackMessage.escape(title))*", to: SlackMessage.sectionTextLimit)),
+                ],
+            ]
         ]
         // Pack the lines into sections under the per-section limit.
         var current = ""
@@ -31,7 +36,9 @@ package enum SlackDigest {
         if alerts.count > listed {
             blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string("and \(alerts.count - listed) more")]]])
         }
-        let fallback = SlackMessage.truncate(title + ": " + alerts.prefix(listed).map { "\($0.run.id)" }.joined(separator: ", ") + (alerts.count > listed ? " and \(alerts.count - listed) more" : ""), to: SlackMessage.messageTextLimit)
+        let fallback = SlackMessage.truncate(
+            title + ": " + alerts.prefix(listed).map { "\($0.run.id)" }.joined(separator: ", ")
+                + (alerts.count > listed ? " and \(alerts.count - listed) more" : ""), to: SlackMessage.messageTextLimit)
         return ["text": .string(fallback), "blocks": .array(Array(blocks.prefix(50)))]
     }
 

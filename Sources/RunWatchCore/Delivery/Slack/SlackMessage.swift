@@ -32,7 +32,7 @@ package enum SlackMessage {
         field("Ended reason", run.endedReason)
 
         var blocks: [JSONValue] = [
-            ["type": "section", "text": ["type": "mrkdwn", "text": .string(truncate(heading, to: sectionTextLimit))]],
+            ["type": "section", "text": ["type": "mrkdwn", "text": .string(truncate(heading, to: sectionTextLimit))]]
         ]
         if !fields.isEmpty {
             blocks.append(["type": "section", "fields": .array(Array(fields.prefix(10)))])
@@ -48,7 +48,10 @@ package enum SlackMessage {
         }
         if let recording = run.voiceRecordingURL { context.append("<\(recording)|Recording>") }
         if !context.isEmpty {
-            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string(truncate(context.joined(separator: "  |  "), to: sectionTextLimit))]]])
+            blocks.append([
+                "type": "context",
+                "elements": [["type": "mrkdwn", "text": .string(truncate(context.joined(separator: "  |  "), to: sectionTextLimit))]],
+            ])
         }
         return ["text": .string(fallback), "blocks": .array(blocks)]
     }

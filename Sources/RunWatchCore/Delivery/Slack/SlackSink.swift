@@ -16,8 +16,11 @@ package struct SlackSink: NotificationSink {
     }
 
     package func render(_ notice: TransitionNotice) -> RenderedMessage {
-        let text = ":arrows_counterclockwise: Run \(notice.transition.runID): \(notice.transition.from?.rawValue ?? "submitted") → \(notice.transition.to.rawValue)"
-        return Self.withPlainText(["text": .string(text), "blocks": [["type": "section", "text": ["type": "mrkdwn", "text": .string(SlackMessage.escape(text))]]]])
+        let text =
+            ":arrows_counterclockwise: Run \(notice.transition.runID): \(notice.transition.from?.rawValue ?? "submitted") → \(notice.transition.to.rawValue)"
+        return Self.withPlainText([
+            "text": .string(text), "blocks": [["type": "section", "text": ["type": "mrkdwn", "text": .string(SlackMessage.escape(text))]]],
+        ])
     }
 
     package func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage {
