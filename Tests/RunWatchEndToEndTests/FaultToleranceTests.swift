@@ -66,11 +66,12 @@ import Testing
                 #expect(counters.rateLimited > 0)
                 #expect(counters.dropped > 0)
                 #expect(counters.malformedRunsServed > 0)
-                // With two workers, the other worker's request may already be on its way
-                // when a 429 arrives: at most one such request per 429, never more (no
-                // request starts once the wait is known; retryAfterAsAnHTTPDateIsHonoured
-                // checks zero with one worker).
-                #expect(counters.requestsInsideRetryAfter <= counters.rateLimited)
+                // With two workers, the other worker's requests may already be on their
+                // way while a 429 travels back and is applied: on a loaded machine that can
+                // be one sent just before and one just after the answer left the server,
+                // never more (no request starts once the wait is known;
+                // retryAfterAsAnHTTPDateIsHonoured checks zero with one worker).
+                #expect(counters.requestsInsideRetryAfter <= 2 * counters.rateLimited)
                 #expect(counters.pollsAfterTerminalServed == 0)
                 #expect(counters.maxConcurrentRequests <= 2)
                 #expect(counters.maxIDsInRequest <= 25)

@@ -238,6 +238,7 @@ package final class NotifierQueue: Sendable {
         let wall = now()
         do {
             try await store.record(updates, at: wall)
+            report(updates, sent: sent, at: wall)
         } catch is CancellationError {
             // A reload stopped this queue mid-write: nothing was recorded, and the new
             // queue reads the messages as pending (same idempotency keys).
@@ -245,10 +246,12 @@ package final class NotifierQueue: Sendable {
         } catch {
             // The store still lists them as pending: the next read brings them back, and
             // they go out again (same idempotency key).
+            // Wait before that re-read: a store that keeps failing (disk full) must not
+            // turn into a stream of duplicate sends.
             logger.error("cannot record delivery results; they will be retried", metadata: ["error": "\(error)"])
             outboxChanged.withLock { $0 = true }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
         }
-        report(updates, sent: sent, at: wall)
         depthOwed.withLock { $0 = true }
         if let disabled {
             logger.error(
@@ -357,11 +360,15 @@ package final class NotifierQueue: Sendable {
     private func render(_ batch: [OutboxMessage]) async throws -> RenderedMessage {
         let sink = endpoint.kind.sink
         if batch.count > 1 {
-            return sink.renderDigest(
-                batch.compactMap { message in
-                    if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
-                    return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
-                })
+            let alerts = batch.compactMap { message -> RunAlert? in
+                if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
+                return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
+            }
+            // A digest marks every message it covers delivered: one it cannot show must
+            // not be among them. The batch becomes dead letters (kept, with the reason,
+            // for `runwatch outbox retry`), never a false "delivered".
+            guard alerts.count == batch.count else { throw UnreadableMessage() }
+            return sink.renderDigest(alerts)
         }
         let message = batch[0]
         guard message.isContent else {

@@ -149,10 +149,12 @@ extension Poller {
         }
         logTransitions(updates)
         if !drafts.isEmpty { onEnqueued() }
-        await noteAPI("ok", error: nil, at: at)
+        // An answer to a request sent before a pause or backoff began does not end it.
+        let apiOK = state.withLock { $0.gate.condition == .ok }
+        if apiOK { await noteAPI("ok", error: nil, at: at) }
         let failures = endings.filter { $0.outcome?.isFailure == true }.count
         status.update { line in
-            line.api = .ok
+            if apiOK { line.api = .ok }
             line.ended += endings.count
             line.failed += failures
         }

@@ -13,6 +13,7 @@
 ///   of `groupWindow` from when it was recorded; when it closes, every due alert recorded
 ///   inside it goes out as one message. Nothing else is sent while a window is open, so
 ///   the order of messages stays the order of events.
+/// - A receiver's Retry-After holds every send of the notifier, not only the refused one.
 /// - A retryable failure waits the largest of the receiver's Retry-After, a full-jitter
 ///   backoff on the batch's attempt count and `minimumRetryWait`: Retry-After is a floor,
 ///   never a reason to retry faster than backoff. A batch (a digest) is retried whole.
@@ -146,6 +147,9 @@ package struct DeliveryPlan: Sendable {
     /// taking the next costs nothing however many wait.
     private var line: [Place] = []
     private var lastStart: Instant?
+    /// The end of the endpoint's Retry-After: it asked the whole notifier to wait, not
+    /// only the message it refused, so nothing starts before.
+    private var heldUntil: Instant?
     package private(set) var inFlight = 0
     package private(set) var disabledReason: String?
 
@@ -202,6 +206,7 @@ package struct DeliveryPlan: Sendable {
         guard let place = line.last, let first = messages[place.id] else { return .wait(until: nil) }
         if first.dueAt > now { return .wait(until: first.dueAt) }
         if let lastStart, lastStart + settings.pace > now { return .wait(until: lastStart + settings.pace) }
+        if let heldUntil, heldUntil > now { return .wait(until: heldUntil) }
 
         var ids = [place.id]
         if settings.groupWindow > .zero, first.digestible {
@@ -247,6 +252,7 @@ package struct DeliveryPlan: Sendable {
             let attempt = (sent.map(\.1.attempts).max() ?? 0) + 1
             let wait = max(after ?? .zero, settings.backoff.delay(attempt: attempt, unitRandom: unitRandom), settings.minimumRetryWait)
             inFlight -= 1
+            if let after { heldUntil = max(heldUntil ?? now + after, now + after) }
             var updates: [Update] = []
             for (id, message) in sent {
                 let attempts = message.attempts + 1

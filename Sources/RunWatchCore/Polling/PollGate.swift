@@ -20,7 +20,9 @@ import Foundation
 /// - 401/403 pause polling for `key_rejected_retry` (or until a reload), state kept.
 /// - 400/414 on a batch of several ids halve the batch size for good; on a single id
 ///   they are a failure like any other.
-/// - The batch of a refused request keeps its place at the front of the queue.
+/// - The batch of a refused request keeps its place at the front of the queue, unless it
+///   failed twice in a row: then it goes behind the runs already waiting.
+/// - A reload ends a key pause or a backoff, not the server's Retry-After or the spacing.
 package struct PollGate: Sendable {
     package typealias Instant = ContinuousClock.Instant
 
@@ -90,6 +92,13 @@ package struct PollGate: Sendable {
     package private(set) var consecutiveFailures = 0
     /// No request starts before this: the budget's spacing, a backoff or a pause.
     package private(set) var opensAt: Instant?
+    /// When the last request started (a reload keeps the spacing from it).
+    private var lastStart: Instant?
+    /// The end of the backoff, Retry-After or pause in force (not the spacing): until
+    /// then an answer to a request sent earlier does not make the API look fine.
+    private var heldUntil: Instant?
+    /// The end of the server's own Retry-After, which a reload does not cut short.
+    private var retryAfterUntil: Instant?
     package private(set) var schedule = PollSchedule()
 
     package init(settings: Settings) {
@@ -126,6 +135,7 @@ package struct PollGate: Sendable {
         let batch = schedule.takeDue(now: now, limit: batchSize)
         guard !batch.isEmpty else { return .wait(until: schedule.nextDue()) }
         opensAt = now + settings.spacing
+        lastStart = now
         return .poll(batch)
     }
 
@@ -135,31 +145,42 @@ package struct PollGate: Sendable {
         switch event {
         case .answered:
             consecutiveFailures = 0
-            condition = .ok
+            // An answer to a request sent before a pause or backoff began says nothing
+            // about now: the gate stays held (and says so) until its time is up.
+            if heldUntil.map({ $0 <= now }) ?? true {
+                heldUntil = nil
+                condition = .ok
+            }
             return .apply
 
         case .rateLimited(let retryAfter):
             let wait = retryAfter ?? backoffDelay(unitRandom)
-            return backOff(batch, for: wait, at: now, reason: "rate limited (429)")
+            if retryAfter != nil { retryAfterUntil = max(retryAfterUntil ?? now + wait, now + wait) }
+            // A 429 is about the client, not the batch: the batch keeps its place.
+            return backOff(batch, for: wait, at: now, reason: "rate limited (429)", keepPlace: true)
 
         case .failed(let reason):
             // A lone failure among answers (one 503, one cut-off body) is retried at the
             // next budgeted start: the budget already keeps us polite, and waiting on top
             // of it only delays every run (measured: p99 detection 1.73× the sweep under
             // 10% 5xx with, 1.3× without). Failures in a row back off as usual.
-            return backOff(batch, for: backoffDelay(unitRandom, graceFirst: true), at: now, reason: reason)
+            // Only the first failure in a row keeps the batch's place: a batch that fails
+            // every time (one run the API chokes on) must not hold every other run back.
+            let wait = backoffDelay(unitRandom, graceFirst: true)
+            return backOff(batch, for: wait, at: now, reason: reason, keepPlace: consecutiveFailures == 1)
 
         case .keyRejected:
             let first: Bool
             if case .keyRejected = condition { first = false } else { first = true }
             let until = now + settings.keyRejectedRetry
-            close(until: until, putting: batch)
+            close(until: until, putting: batch, keepPlace: true)
             condition = .keyRejected(until: until)
             return .pause(until: until, first: first)
 
         case .batchTooBig(let status, let detail):
             guard batch.count > 1 else {
-                return backOff(batch, for: backoffDelay(unitRandom, graceFirst: true), at: now, reason: "HTTP \(status): \(detail)")
+                let wait = backoffDelay(unitRandom, graceFirst: true)
+                return backOff(batch, for: wait, at: now, reason: "HTTP \(status): \(detail)", keepPlace: consecutiveFailures == 1)
             }
             batchSize = min(batchSize, batch.count / 2)
             for id in batch { schedule.requeue(id) }
@@ -174,13 +195,23 @@ package struct PollGate: Sendable {
     }
 
     /// A reload: new budget and batch size; an operator who reloads after fixing a key or
-    /// an outage wants it tried now, so a pause or backoff ends.
+    /// an outage wants it tried now, so a key pause or a backoff ends. The server's own
+    /// Retry-After and the budget's spacing from the last start still hold, and a batch
+    /// size halved because the API refused it stays halved unless `batch_size` changed.
     package mutating func reconfigure(_ settings: Settings, at now: Instant) {
+        let batchSizeChanged = settings.batchSize != self.settings.batchSize
         self.settings = settings
-        batchSize = settings.batchSize
-        if condition != .ok || consecutiveFailures > 0 {
-            opensAt = now
-            consecutiveFailures = 0
+        batchSize = batchSizeChanged ? settings.batchSize : min(batchSize, settings.batchSize)
+        guard condition != .ok || consecutiveFailures > 0 else { return }
+        consecutiveFailures = 0
+        let spacingEnd = lastStart.map { $0 + settings.spacing }
+        if let retryAfterUntil, retryAfterUntil > now {
+            opensAt = max(retryAfterUntil, spacingEnd ?? retryAfterUntil)
+            heldUntil = retryAfterUntil
+            condition = .backingOff(until: retryAfterUntil, reason: "rate limited (429)")
+        } else {
+            opensAt = spacingEnd
+            heldUntil = nil
             condition = .ok
         }
     }
@@ -193,21 +224,25 @@ package struct PollGate: Sendable {
         return settings.backoff.delay(attempt: attempt, unitRandom: unitRandom)
     }
 
-    private mutating func backOff(_ batch: [RunID], for wait: Duration, at now: Instant, reason: String) -> Action {
+    private mutating func backOff(_ batch: [RunID], for wait: Duration, at now: Instant, reason: String, keepPlace: Bool) -> Action {
         let until = now + wait
-        close(until: until, putting: batch)
+        close(until: until, putting: batch, keepPlace: keepPlace)
         if case .keyRejected = condition {} else { condition = .backingOff(until: opensAt ?? until, reason: reason) }
         return .backOff(until: opensAt ?? until, wait: wait, reason: reason)
     }
 
-    /// No request before `until` (a longer closure already in force stays). The batch
-    /// keeps the due times it had, so it goes first when the gate opens, whether at
-    /// `until` or earlier after a reload: the closed gate, not the schedule, holds it back.
-    /// (Due at `now` instead, a refused batch went behind every run that fell due while it
-    /// was in flight and waited a whole extra sweep: p99 detection 1.57× the sweep under
-    /// 10% 5xx.)
-    private mutating func close(until: Instant, putting batch: [RunID]) {
+    /// No request before `until` (a longer closure already in force stays). With
+    /// `keepPlace` the batch keeps the due times it had, so it goes first when the gate
+    /// opens, whether at `until` or earlier after a reload: the closed gate, not the
+    /// schedule, holds it back. (Due at `until` instead, a refused batch went behind every
+    /// run that fell due while it was in flight and waited a whole extra sweep: p99
+    /// detection 1.57× the sweep under 10% 5xx.) Without, it is due at `until`, behind the
+    /// runs already waiting.
+    private mutating func close(until: Instant, putting batch: [RunID], keepPlace: Bool) {
         opensAt = max(opensAt ?? until, until)
-        for id in batch { schedule.requeue(id) }
+        heldUntil = max(heldUntil ?? until, until)
+        for id in batch {
+            if keepPlace { schedule.requeue(id) } else { schedule.schedule(id, at: until) }
+        }
     }
 }

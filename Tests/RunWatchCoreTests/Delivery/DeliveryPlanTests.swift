@@ -57,6 +57,15 @@ import Testing
         }
     }
 
+    @Test func aReceiversRetryAfterHoldsEveryMessageNotOnlyTheRefusedOne() {
+        var plan = plan(.init(maxInFlight: 4), [.init(id: 1), .init(id: 2), .init(id: 3)])
+        #expect(plan.next(at: at(0)) == .send(.init(ids: [1])))
+        _ = plan.finished(.init(ids: [1]), verdict: .retry(reason: "HTTP 429", after: .seconds(30)), at: at(0.1), unitRandom: 0)
+        // 2 and 3 are due, slots are free, but the receiver asked the notifier to wait.
+        #expect(plan.next(at: at(1)) == .wait(until: at(30.1)))
+        #expect(plan.next(at: at(30.1)) == .send(.init(ids: [2])))
+    }
+
     @Test func nothingKnownMeansWaitForNews() {
         var plan = Plan(settings: .init())
         #expect(plan.next(at: at(0)) == .wait(until: nil))

@@ -140,6 +140,83 @@ import Testing
         #expect(gate.next(at: at(1.55)) == .poll([3, 4]))
     }
 
+    @Test func aBatchThatAlwaysFailsDoesNotHoldTheOthersBack() {
+        // One run the API chokes on: its batch fails every time, the others answer.
+        var fast = Self.settings
+        fast.requestsPerSecond = 100
+        fast.batchSize = 10
+        var gate = gate(watching: 1...50, settings: fast)
+        var now = t0
+        var polled: Set<RunID> = []
+        for _ in 0..<60 {
+            guard case .poll(let batch) = gate.next(at: now) else {
+                if case .wait(let until?) = gate.next(at: now) { now = max(now, until) }
+                continue
+            }
+            polled.formUnion(batch)
+            let event: PollGate.Event = batch.contains(1) ? .failed(reason: "HTTP 500") : .answered
+            if gate.handle(event, for: batch, at: now, unitRandom: 0.5) == .apply {
+                for id in batch { gate.reschedule(id, after: .seconds(1), at: now) }
+            }
+            now = now + .milliseconds(20)
+        }
+        #expect(polled == Set(1...50), "every run is asked about despite the failing batch")
+    }
+
+    @Test func aReloadDoesNotCutTheServersRetryAfterShortNorTheSpacing() {
+        var gate = gate(watching: 1...3)
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
+        _ = gate.handle(.rateLimited(retryAfter: .seconds(60)), for: batch, at: at(0.1), unitRandom: 0.5)
+        gate.reconfigure(Self.settings, at: at(1))
+        #expect(gate.next(at: at(1)) == .wait(until: at(60.1)))
+        // After a lone 5xx, a reload ends the backoff but not the spacing from the last start.
+        var other = self.gate(watching: 1...3)
+        guard case .poll(let first) = other.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
+        _ = other.handle(.failed(reason: "HTTP 503"), for: first, at: at(0.05), unitRandom: 0.5)
+        _ = other.handle(.failed(reason: "HTTP 503"), for: first, at: at(0.06), unitRandom: 0.9)
+        other.reconfigure(Self.settings, at: at(0.1))
+        #expect(other.next(at: at(0.1)) == .wait(until: at(0.55)))
+    }
+
+    @Test func anAnswerInFlightDuringAPauseDoesNotEndIt() {
+        var gate = gate(
+            watching: 1...20,
+            settings: PollGate.Settings(
+                requestsPerSecond: 100, batchSize: 10, backoff: Self.settings.backoff, keyRejectedRetry: .seconds(300)))
+        guard case .poll(let a) = gate.next(at: t0), case .poll(let b) = gate.next(at: at(0.02)) else {
+            Issue.record("expected two requests")
+            return
+        }
+        #expect(gate.handle(.keyRejected(status: 401, detail: "no"), for: a, at: at(0.1), unitRandom: 0.5) == .pause(until: at(300.1), first: true))
+        // The other worker's request, sent before the 401, comes back fine.
+        #expect(gate.handle(.answered, for: b, at: at(0.2), unitRandom: 0.5) == .apply)
+        #expect(gate.condition == .keyRejected(until: at(300.1)))
+        guard case .poll(let again) = gate.next(at: at(300.1)) else {
+            Issue.record("no retry")
+            return
+        }
+        #expect(
+            gate.handle(.keyRejected(status: 401, detail: "no"), for: again, at: at(300.2), unitRandom: 0.5) == .pause(until: at(600.2), first: false)
+        )
+    }
+
+    @Test func halvingOutlivesAReloadThatKeepsTheBatchSize() {
+        var gate = gate(watching: 1...10)
+        guard case .poll(let batch) = gate.next(at: t0) else {
+            Issue.record("no request")
+            return
+        }
+        _ = gate.handle(.batchTooBig(status: 414, detail: "URI too long"), for: batch, at: t0, unitRandom: 0.5)
+        gate.reconfigure(Self.settings, at: at(1))
+        #expect(gate.batchSize == 5)
+    }
+
     @Test func keyRejectionPausesLogsOnceAndAReloadResumesAtOnce() {
         var gate = gate(watching: 1...3)
         guard case .poll(let batch) = gate.next(at: t0) else {
