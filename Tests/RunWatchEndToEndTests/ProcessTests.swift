@@ -72,6 +72,36 @@ import Glibc
         #expect(process.exitStatus == 0)
     }
 
+    /// A hostile API's status string (a line break, then an sd_notify assignment, then
+    /// kilobytes) must reach systemd as one bounded line: no injected `READY=1` or
+    /// `WATCHDOG=1`, no datagram systemd would drop.
+    @Test func statusStringsFromTheAPICannotInjectNotifyAssignments() async throws {
+        try await withTemporaryDirectory { dir in
+            let socket = try NotifySocket(path: dir + "/notify.sock")
+            defer { socket.close() }
+            try await LoopbackServers.serve { servers in
+                let hostile = "paused\nWATCHDOG=1\nERRNO=5\n" + String(repeating: "z", count: 5000)
+                servers.simulator.addRun(91, script: RunScript(stages: [.init(hostile, seconds: 3600)], success: nil))
+                try writeFile(
+                    dir + "/runwatch.yaml",
+                    "api:\n  base_url: \(servers.apiURL)\n  poll_interval: 1s\nspool_dir: \(dir)/spool\nstate_dir: \(dir)/state\n")
+                try SpoolDirectory(root: dir + "/spool").prepare()
+                try SpoolWriter.submit(.init(runIDs: [91]), to: SpoolDirectory(root: dir + "/spool"))
+                let process = try DaemonProcess(
+                    config: dir + "/runwatch.yaml", apiKey: servers.simulator.options.apiKey, extraEnvironment: ["NOTIFY_SOCKET": socket.path])
+                let messages = await socket.receive(until: { $0.contains("unknown statuses") }, timeout: 60)
+                process.kill(SIGTERM)
+                _ = await process.waitForExit(timeout: 30)
+                let shown = try #require(messages.first { $0.contains("unknown statuses") })
+                #expect(shown.hasPrefix("STATUS=watching 1"))
+                #expect(!shown.contains("\n"), "one assignment, one line")
+                #expect(shown.utf8.count <= 4096)
+                let assignments = messages.flatMap { $0.split(separator: "\n") }
+                #expect(!assignments.contains { $0.hasPrefix("ERRNO=") || $0 == "WATCHDOG=1" })
+            }
+        }
+    }
+
     @Test func aBadConfigStopsTheDaemonWithTheKeyNamed() async throws {
         try await withTemporaryDirectory { dir in
             let config = dir + "/bad.yaml"

@@ -24,10 +24,14 @@ extension Configuration {
             // An empty file is a valid config of defaults; Yams decodes it as null.
             if yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Configuration() }
             config = try YAMLDecoder().decode(Configuration.self, from: yaml, userInfo: [.allowUnknownKeys: allowingUnknownKeys])
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            // Yams wraps syntax errors; say where, from the wrapped error, without its quote.
+            let yaml = context.underlyingError as? YamlError
+            throw ConfigurationError(file: file, keyPath: "", problem: "not valid YAML: \(yaml?.positionOnlyDescription ?? "syntax error")")
         } catch let error as DecodingError {
             throw ConfigurationError(file: file, keyPath: error.keyPath, problem: error.problem)
         } catch let error as YamlError {
-            throw ConfigurationError(file: file, keyPath: "", problem: "not valid YAML: \(error)")
+            throw ConfigurationError(file: file, keyPath: "", problem: "not valid YAML: \(error.positionOnlyDescription)")
         } catch {
             throw ConfigurationError(file: file, keyPath: "", problem: String(describing: error))
         }

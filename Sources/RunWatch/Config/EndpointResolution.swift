@@ -8,6 +8,7 @@ extension NotifierQueue.Endpoint {
         let url: Secret
         do {
             if let value = notifier.url {
+                try SecretSource.refuseControlCharacters(value, what: "notifier '\(notifier.name)' url")
                 url = Secret(value)
             } else if let file = notifier.urlFile {
                 url = try SecretSource.read(file, what: "notifier '\(notifier.name)' url_file", environment: environment)

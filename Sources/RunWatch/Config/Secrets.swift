@@ -29,6 +29,7 @@ package enum SecretSource {
             }
         }
         if let value = environment["CEKURA_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+            try refuseControlCharacters(value, what: "$CEKURA_API_KEY")
             return Secret(value)
         }
         throw SecretsError(
@@ -49,6 +50,19 @@ package enum SecretSource {
         }
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else { throw SecretsError(message: "\(what): '\(resolved)' is empty") }
+        try refuseControlCharacters(value, what: "\(what): '\(resolved)'")
         return Secret(value)
+    }
+
+    /// Secrets go into HTTP headers and URLs. A line break inside one (two keys pasted
+    /// into one file, a Windows line ending in the middle) would make a header the HTTP
+    /// client refuses — and its error text quotes the header value into the journal. So
+    /// it is refused here, when loaded, naming where it came from and never the value.
+    package static func refuseControlCharacters(_ value: String, what: String) throws(SecretsError) {
+        guard let index = value.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return }
+        let position = value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: index) + 1
+        throw SecretsError(
+            message: "\(what) holds a control character (a line break or similar) inside the value, at character \(position) "
+                + "of \(value.unicodeScalars.count); a secret must be one line")
     }
 }

@@ -210,7 +210,9 @@ package final class Daemon: Sendable {
             systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
         } catch {
             logger.error("reload refused; still running with the previous configuration", metadata: ["error": "\(error.description)"])
-            systemd.notify("READY=1\nSTATUS=reload failed, previous configuration kept: \(error.description.prefix(120))")
+            systemd.notify(
+                "READY=1\nSTATUS="
+                    + StatusText.clean("reload failed, previous configuration kept: \(error.description)", maxBytes: 300))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A minimal HTTP/1.1 server, on 127.0.0.1 unless told otherwise: the metrics endpoint,
 /// and the simulator and receivers of the tests. Each request is handed to an async
@@ -38,30 +39,62 @@ package final class LoopbackHTTPServer: Sendable {
 
     package typealias Handler = @Sendable (Request) async -> Response
 
+    /// What one peer may make the server hold. `/metrics` is reachable by every local
+    /// user (and beyond, if the operator binds it wider): no request body, a handful of
+    /// connections, and idle connections closed, so nobody can pin its memory or its
+    /// sockets. The simulator and receivers of the tests take bodies.
+    package struct Limits: Sendable {
+        /// Larger bodies are answered 413 and the connection closed.
+        package var maxBodyBytes: Int
+        /// Connections beyond this are closed as soon as they are accepted.
+        package var maxConnections: Int
+        /// A connection that sends nothing for this long is closed.
+        package var idleTimeout: Duration?
+
+        package init(maxBodyBytes: Int, maxConnections: Int, idleTimeout: Duration?) {
+            self.maxBodyBytes = maxBodyBytes
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
+        }
+
+        package static let generous = Limits(maxBodyBytes: 64 * 1024 * 1024, maxConnections: 4096, idleTimeout: nil)
+        package static let metrics = Limits(maxBodyBytes: 0, maxConnections: 16, idleTimeout: .seconds(10))
+    }
+
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
     private let channel: NIOAsyncChannel<Connection, Never>
     private let handler: Handler
+    private let limits: Limits
+    private let open = Atomic<Int>(0)
     package let port: Int
     package let host: String
     package var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
 
     /// Binds now (so the port is known), serves once `run()` is called.
-    package static func bind(host: String = "127.0.0.1", port: Int = 0, handler: @escaping Handler) async throws -> LoopbackHTTPServer {
+    package static func bind(
+        host: String = "127.0.0.1", port: Int = 0, limits: Limits = .generous, handler: @escaping Handler
+    ) async throws -> LoopbackHTTPServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
+                    if let idle = limits.idleTimeout {
+                        try child.pipeline.syncOperations.addHandlers(
+                            IdleStateHandler(readTimeout: .nanoseconds(Int64(idle.secondsDouble * 1e9))),
+                            CloseWhenIdle())
+                    }
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
                     return try Connection(wrappingChannelSynchronously: child)
                 }
             }
-        return LoopbackHTTPServer(channel: channel, host: host, handler: handler)
+        return LoopbackHTTPServer(channel: channel, host: host, limits: limits, handler: handler)
     }
 
-    private init(channel: NIOAsyncChannel<Connection, Never>, host: String, handler: @escaping Handler) {
+    private init(channel: NIOAsyncChannel<Connection, Never>, host: String, limits: Limits, handler: @escaping Handler) {
         self.channel = channel
         self.host = host
+        self.limits = limits
         self.handler = handler
         self.port = channel.channel.localAddress?.port ?? 0
     }
@@ -71,24 +104,47 @@ package final class LoopbackHTTPServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
-                    group.addTask { [handler] in
-                        try? await Self.serve(connection, handler: handler)
+                    guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
+                        open.subtract(1, ordering: .relaxed)
+                        try? await connection.executeThenClose { _, _ in }
+                        continue
+                    }
+                    group.addTask { [self] in
+                        defer { self.open.subtract(1, ordering: .relaxed) }
+                        try? await Self.serve(connection, limits: self.limits, handler: self.handler)
                     }
                 }
             }
         }
     }
 
-    private static func serve(_ connection: Connection, handler: Handler) async throws {
+    private static func serve(_ connection: Connection, limits: Limits, handler: Handler) async throws {
         try await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             var body = ByteBuffer()
+            func refuseBody(_ head: HTTPRequestHead) async throws {
+                let text = limits.maxBodyBytes == 0 ? "request bodies are not accepted\n" : "request body over \(limits.maxBodyBytes) bytes\n"
+                let headers = HTTPHeaders([("Content-Type", "text/plain"), ("Content-Length", "\(text.utf8.count)"), ("Connection", "close")])
+                try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .payloadTooLarge, headers: headers)))
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
+                try await outbound.write(.end(nil))
+            }
             for try await part in inbound {
                 switch part {
                 case .head(let h):
+                    // Refused on the declared length, before reading any of it.
+                    if let length = h.headers.first(name: "Content-Length").flatMap(Int.init), length > limits.maxBodyBytes {
+                        try await refuseBody(h)
+                        return
+                    }
                     head = h
                     body.clear()
                 case .body(var chunk):
+                    // A chunked body declares no length: counted as it arrives.
+                    if body.readableBytes + chunk.readableBytes > limits.maxBodyBytes {
+                        if let head { try await refuseBody(head) }
+                        return
+                    }
                     body.writeBuffer(&chunk)
                 case .end:
                     guard let head else { return }
@@ -125,5 +181,18 @@ package final class LoopbackHTTPServer: Sendable {
         return Request(
             method: head.method.rawValue, uri: head.uri, path: path, query: query, rawQuery: rawQuery,
             headers: head.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView))
+    }
+}
+
+/// Closes a connection that `IdleStateHandler` reports idle.
+private final class CloseWhenIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }

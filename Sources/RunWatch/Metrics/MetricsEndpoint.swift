@@ -17,7 +17,7 @@ package final class MetricsEndpoint: Service {
         guard let (host, port) = RunWatchMetrics.parseListen(listen) else {
             throw Daemon.StartError(description: "metrics_listen: '\(listen)' is not host:port or a port")
         }
-        let server = try await LoopbackHTTPServer.bind(host: host, port: port) { request in
+        let server = try await LoopbackHTTPServer.bind(host: host, port: port, limits: .metrics) { request in
             switch (request.method, request.path) {
             case ("GET", "/metrics"):
                 return .respond(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(registry.emitToBuffer()))

@@ -22,6 +22,10 @@ package struct StatusLine: Sendable, Equatable {
 
     package init() {}
 
+    static let maxReasonBytes = 200
+    static let maxStatusBytes = 40
+    static let maxUnknownStatusesShown = 5
+
     package var rendered: String {
         var parts = ["watching \(watching)"]
         if let sweepPeriod { parts[0] += " (sweep \(sweepPeriod))" }
@@ -29,11 +33,18 @@ package struct StatusLine: Sendable, Equatable {
         switch api {
         case .ok: parts.append("API ok")
         case .notYetContacted: parts.append("API not contacted yet")
-        case .backingOff(let until, let reason): parts.append("API backing off until \(until): \(reason)")
+        case .backingOff(let until, let reason):
+            parts.append("API backing off until \(until): \(StatusText.clean(reason, maxBytes: Self.maxReasonBytes))")
         case .keyRejected: parts.append("API key rejected")
         }
         if !disabledNotifiers.isEmpty { parts.append("notifier disabled: " + disabledNotifiers.joined(separator: " ")) }
-        if !unknownStatuses.isEmpty { parts.append("unknown statuses: " + unknownStatuses.joined(separator: " ")) }
-        return parts.joined(separator: ", ")
+        if !unknownStatuses.isEmpty {
+            // The API chooses these strings: a few, each short, so a hostile answer cannot
+            // crowd out the rest of the line.
+            var shown = unknownStatuses.prefix(Self.maxUnknownStatusesShown).map { StatusText.clean($0, maxBytes: Self.maxStatusBytes) }
+            if unknownStatuses.count > shown.count { shown.append("and \(unknownStatuses.count - shown.count) more") }
+            parts.append("unknown statuses: " + shown.joined(separator: " "))
+        }
+        return StatusText.clean(parts.joined(separator: ", "))
     }
 }
