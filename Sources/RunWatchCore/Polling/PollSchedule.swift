@@ -46,6 +46,18 @@ package struct PollSchedule: Sendable {
         schedule(id, at: due)
     }
 
+    /// Hands taken runs over to be polled apart (a failed request's batch becomes a
+    /// suspect): they leave the schedule, and the earliest due time they had is returned,
+    /// so the batch can keep its place.
+    package mutating func release(_ ids: [RunID]) -> ContinuousClock.Instant? {
+        var earliest: ContinuousClock.Instant?
+        for id in ids {
+            guard let due = inFlight.removeValue(forKey: id) else { continue }
+            earliest = min(earliest ?? due, due)
+        }
+        return earliest
+    }
+
     /// Stops watching `id`, whether it is waiting or in flight.
     package mutating func remove(_ id: RunID) {
         dueAt[id] = nil
