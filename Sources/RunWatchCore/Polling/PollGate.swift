@@ -118,8 +118,13 @@ package struct PollGate: Sendable {
     package internal(set) var schedule = PollSchedule()
     /// Batches polled apart because their request failed (see `PollGate+Bisection.swift`).
     package internal(set) var suspects = SuspectBatches()
-    /// Read answers so far: a suspect that fails after this grew failed on its own ids.
-    package private(set) var answers = 0
+    /// Requests for ordinary batches (not suspects) answered and failed so far: a suspect
+    /// that fails while ordinary requests are answered, and none failed, since it last
+    /// failed, fails on its own ids.
+    package private(set) var ordinaryAnswers = 0
+    package private(set) var ordinaryFailures = 0
+    /// Requests of any kind answered so far (is the API up at all?).
+    package private(set) var allAnswers = 0
 
     package init(settings: Settings) {
         self.settings = settings
@@ -178,10 +183,11 @@ package struct PollGate: Sendable {
         switch event {
         case .answered:
             consecutiveFailures = 0
-            answers += 1
-            // Answered: not a bad batch after all. Its runs go back to the schedule when
-            // the driver reschedules them.
-            if let suspect { suspects.dissolve(suspect) }
+            allAnswers += 1
+            if suspect == nil { ordinaryAnswers += 1 }
+            // Answered: not a bad batch after all. Its runs go back to the schedule, in
+            // flight, for the driver to reschedule by their status.
+            if let suspect { schedule.adopt(suspects.dissolve(suspect), at: now) }
             // An answer to a request sent before a pause or backoff began says nothing
             // about now: the gate stays held (and says so) until its time is up.
             if heldUntil.map({ $0 <= now }) ?? true {
@@ -197,6 +203,7 @@ package struct PollGate: Sendable {
             return backOff(batch, for: wait, at: now, reason: "rate limited (429)", keepPlace: true)
 
         case .failed(let reason):
+            if suspect == nil { ordinaryFailures += 1 }
             if let suspect { return suspectFailed(suspect, reason: reason, refused: false, at: now, unitRandom: unitRandom) }
             // A lone failure among answers (one 503, one cut-off body) is retried at the
             // next budgeted start: the budget already keeps us polite, and waiting on top
@@ -219,10 +226,17 @@ package struct PollGate: Sendable {
         case .batchTooBig where batch.count > 1:
             // About size, not ids: smaller batches for everyone, and these runs at once.
             batchSize = min(batchSize, batch.count / 2)
-            if let suspect { suspects.putBack(suspect) } else { for id in batch { schedule.requeue(id) } }
+            if let suspect {
+                // Back into the ordinary schedule, in its place, to be asked in smaller batches.
+                let place = suspects[suspect]?.takenDue ?? now
+                for id in suspects.dissolve(suspect) { schedule.schedule(id, at: place) }
+            } else {
+                for id in batch { schedule.requeue(id) }
+            }
             return .halve(to: batchSize)
 
         case .batchTooBig(let status, let detail), .refused(let status, let detail):
+            if suspect == nil { ordinaryFailures += 1 }
             let reason = "HTTP \(status): \(detail)"
             let key = suspect ?? formSuspect(batch, due: nil, failures: 0, at: now)
             return suspectFailed(key, reason: reason, refused: true, at: now, unitRandom: unitRandom)

@@ -58,6 +58,12 @@ package struct PollSchedule: Sendable {
         return earliest
     }
 
+    /// Takes runs back from being polled apart, in flight (an answer about them is being
+    /// applied), as if just taken with the due time `date`.
+    package mutating func adopt(_ ids: [RunID], at date: ContinuousClock.Instant) {
+        for id in ids where !contains(id) { inFlight[id] = date }
+    }
+
     /// Stops watching `id`, whether it is waiting or in flight.
     package mutating func remove(_ id: RunID) {
         dueAt[id] = nil

@@ -16,11 +16,15 @@ package struct SuspectBatches: Sendable {
         var takenDue: Instant?
         /// Its failures in a row: its own backoff grows with them.
         var failures: Int
-        /// For a single id: failures alone while the API answered other requests.
+        /// For a single id: failures alone while the API answered others and failed none.
         var strikes = 0
-        /// The gate's count of read answers when the batch was formed or last failed: a
-        /// higher count later means the API answered someone else meanwhile.
+        /// The gate's counts of ordinary requests answered and failed when the batch was
+        /// formed or last failed: more answers later mean the API answered others
+        /// meanwhile; more failures, that it failed others too (it may be the API's fault).
         var answersSeen: Int
+        var failuresSeen: Int
+        /// `PollGate.allAnswers` then: no answer of any kind since means the API looks down.
+        var allAnswersSeen = 0
         var inFlight: Bool { takenDue != nil }
     }
 
@@ -47,10 +51,10 @@ package struct SuspectBatches: Sendable {
     }
 
     @discardableResult
-    mutating func add(_ ids: [RunID], due: Instant, failures: Int, answersSeen: Int) -> Int {
+    mutating func add(_ ids: [RunID], due: Instant, failures: Int, answersSeen: Int, failuresSeen: Int) -> Int {
         let key = nextKey
         nextKey += 1
-        suspects[key] = Suspect(ids: ids, due: due, failures: failures, answersSeen: answersSeen)
+        suspects[key] = Suspect(ids: ids, due: due, failures: failures, answersSeen: answersSeen, failuresSeen: failuresSeen)
         for id in ids { keyOf[id] = key }
         return key
     }
@@ -98,13 +102,13 @@ package struct SuspectBatches: Sendable {
     }
 
     /// Splits a suspect in two halves, each polled alone from now on, in its place.
-    mutating func split(_ key: Int, answersSeen: Int) -> [[RunID]] {
+    mutating func split(_ key: Int, answersSeen: Int, failuresSeen: Int) -> [[RunID]] {
         guard let suspect = suspects[key], suspect.ids.count > 1 else { return [] }
         let place = suspect.takenDue ?? suspect.due
         dissolve(key)
         let middle = suspect.ids.count / 2
         let halves = [Array(suspect.ids[..<middle]), Array(suspect.ids[middle...])]
-        for half in halves { add(half, due: place, failures: 0, answersSeen: answersSeen) }
+        for half in halves { add(half, due: place, failures: 0, answersSeen: answersSeen, failuresSeen: failuresSeen) }
         return halves
     }
 
