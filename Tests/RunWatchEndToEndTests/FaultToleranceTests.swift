@@ -283,6 +283,31 @@ import Testing
         }
     }
 
+    @Test(arguments: [400, 500])
+    func aRunWhoseRequestsAlwaysFailStillEndsAtItsDeadline(status: Int) async throws {
+        // The only run, and every request for it fails: nothing else is answered, so it
+        // cannot be told from a broken API and is not rejected; its deadline ends it.
+        var options = CekuraSimulator.Options()
+        options.faults.poisonIDs = [6]
+        options.faults.poisonStatus = status
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, _ in
+                    config.watch.deadline = .seconds(1)
+                    config.api.backoffBase = .milliseconds(100)
+                    config.api.backoffCap = .milliseconds(500)
+                }
+            ) { h in
+                h.simulator.addRandomRuns([6])
+                try h.submit([6])
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 6)?.status == "expired")
+            }
+        }
+    }
+
     @Test func completedWithNullSuccessIsPolledThroughTheGrace() async throws {
         try await withTemporaryDirectory { dir in
             try await TestBed.run(
