@@ -199,6 +199,13 @@ package final class CekuraSimulator: Sendable {
             let status = [500, 502, 503][Int(state.rng.next() % 3)]
             return .respond(.text(status, "<html><body>\(status) Server Error</body></html>"))
         }
+        if !faults.poisonIDs.isEmpty, let bad = ids.first(where: faults.poisonIDs.contains) {
+            state.counters.poisoned += 1
+            if faults.poisonStatus == 400 {
+                return .respond(.json(400, Data(#"{"run_ids": ["Invalid pk \"\#(bad)\" - object does not exist."]}"#.utf8)))
+            }
+            return .respond(.text(faults.poisonStatus, "<html><body>\(faults.poisonStatus) Server Error</body></html>"))
+        }
         for id in ids where state.runs[id] == nil && options.autoRegister {
             let script = RunScript.random(using: &state.rng, stageSeconds: options.stageSeconds, unknownStatusRate: options.unknownStatusRate)
             state.runs[id] = SimRun(script: script, registeredAt: now)

@@ -23,6 +23,11 @@ package struct SimulatorFaults: Sendable, Equatable, Codable {
     package var maxIDsPerRequest: Int?
     /// Drop every connection without answering.
     package var outage = false
+    /// Ids the API chokes on: a request naming any of them fails as a whole with
+    /// `poisonStatus` (400 with a DRF field error, or a 5xx page), like one bad id does to
+    /// Cekura's bulk endpoint; requests without them are answered normally.
+    package var poisonIDs: [Int] = []
+    package var poisonStatus = 400
 
     package init() {}
     package static let none = SimulatorFaults()
@@ -38,6 +43,8 @@ package struct SimulatorCounters: Sendable, Equatable, Codable {
     package var unauthorized = 0
     package var badRequests = 0
     package var refusedTooManyIDs = 0
+    /// Requests failed because they named a poison id.
+    package var poisoned = 0
     package var rateLimited = 0
     package var serverErrors = 0
     package var truncated = 0

@@ -180,6 +180,53 @@ import Testing
         }
     }
 
+    /// One id the API chokes on (every request naming it fails with 400, or with 500)
+    /// must not hold back the others: they all end truly and are notified, and the bad
+    /// id ends as `rejected`, with the API's answer as its reason.
+    @Test(arguments: [400, 500])
+    func oneBadIDEndsAsRejectedWhileEveryOtherRunEnds(status: Int) async throws {
+        var options = CekuraSimulator.Options()
+        options.seed = 7
+        // Long enough for the other runs to be polled while the bad id is isolated: with
+        // nothing else answered, nothing tells a bad id from a broken API.
+        options.stageSeconds = 3...6
+        options.faults.poisonIDs = [8017]
+        options.faults.poisonStatus = status
+        let ids = Array(8001...8040)
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, hooks in
+                    config.api.batchSize = 20
+                    config.api.maxRequestsPerSecond = 20
+                    config.api.pollInterval = .milliseconds(300)
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")]
+                }
+            ) { h in
+                h.simulator.addRandomRuns(ids)
+                try h.submit(ids)
+                let settled = await waitUntil(timeout: .seconds(90), every: .milliseconds(100)) { await h.settled(expecting: ids.count) }
+                #expect(settled)
+                for id in ids where id != 8017 {
+                    let truth = try #require(h.simulator.truth(id))
+                    #expect(try await h.daemon.store.history(of: id)?.status == truth.status.rawValue, "run \(id)")
+                }
+                let bad = try #require(try await h.daemon.store.history(of: 8017))
+                #expect(bad.status == "rejected")
+                let reason = try #require(bad.snapshot?.errorMessage)
+                #expect(reason.contains("a request for this run alone \(status == 400 ? 2 : 3) times (HTTP \(status)"), "\(reason)")
+
+                let hooks = h.receiver.deliveries.compactMap(\.json)
+                #expect(hooks.count == ids.count, "every end delivered once")
+                let rejected = hooks.filter { $0["type"] as? String == "run.rejected" }
+                #expect(rejected.count == 1)
+                let data = rejected.first?["data"] as? [String: Any]
+                #expect(data?["run_id"] as? Int == 8017)
+                #expect(h.simulator.counters.poisoned > 0)
+            }
+        }
+    }
+
     @Test func runsTheAPINeverReturnsEndAsNotFoundAndAlert() async throws {
         try await withTemporaryDirectory { dir in
             try await TestBed.run(
@@ -232,6 +279,31 @@ import Testing
                 let settled = await waitUntil(timeout: .seconds(20)) { await h.settled(expecting: 1) }
                 #expect(settled)
                 #expect(try await h.daemon.store.history(of: 5)?.status == "expired")
+            }
+        }
+    }
+
+    @Test(arguments: [400, 500])
+    func aRunWhoseRequestsAlwaysFailStillEndsAtItsDeadline(status: Int) async throws {
+        // The only run, and every request for it fails: nothing else is answered, so it
+        // cannot be told from a broken API and is not rejected; its deadline ends it.
+        var options = CekuraSimulator.Options()
+        options.faults.poisonIDs = [6]
+        options.faults.poisonStatus = status
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: options, in: dir,
+                configure: { config, _ in
+                    config.watch.deadline = .seconds(1)
+                    config.api.backoffBase = .milliseconds(100)
+                    config.api.backoffCap = .milliseconds(500)
+                }
+            ) { h in
+                h.simulator.addRandomRuns([6])
+                try h.submit([6])
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                #expect(try await h.daemon.store.history(of: 6)?.status == "expired")
             }
         }
     }

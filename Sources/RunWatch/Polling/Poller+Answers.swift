@@ -15,11 +15,13 @@ extension Poller {
         case .rateLimited(let retryAfter): event = .rateLimited(retryAfter: retryAfter)
         case .retryable(let reason): event = .failed(reason: reason)
         case .keyRejected(let code, let detail): event = .keyRejected(status: code, detail: detail)
-        case .batchRefused(let code, let detail): event = .batchTooBig(status: code, detail: detail)
+        case .batchRefused(let code, let detail):
+            // 414 is about the length of the list; 400 about the ids in it.
+            event = code == 414 ? .batchTooBig(status: code, detail: detail) : .refused(status: code, detail: detail)
         }
         countRequest(answer)
         let unitRandom = random()
-        let action = state.withLock { $0.gate.handle(event, for: batch, at: at, unitRandom: unitRandom) }
+        let (action, condition) = state.withLock { ($0.gate.handle(event, for: batch, at: at, unitRandom: unitRandom), $0.gate.condition) }
 
         switch (action, answer) {
         case (.apply, .runs(let decoded)):
@@ -70,7 +72,90 @@ extension Poller {
                 metadata: [
                     "http_status": "\(code)", "detail": "\(detail)", "batch_size": "\(size)",
                 ])
+
+        case (.holdBack(let until, let wait, let reason), _):
+            // Only this batch waits. If nothing else was answered since, the API itself
+            // looks down, and the gate says so.
+            if case .backingOff(let heldUntil, let why) = condition {
+                let untilText = Self.wallClockText(heldUntil, at: at, wall: wall)
+                status.update { $0.api = .backingOff(until: untilText, reason: String(why.prefix(80))) }
+                await noteAPI("backing off until \(untilText)", error: why, at: wall)
+            }
+            logger.notice(
+                "a batch polled alone failed again; it waits on its own, the other runs are polled on schedule",
+                metadata: [
+                    "runs": "\(batch.count)", "error": "\(reason)", "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+                    "until": "\(Self.wallClockText(until, at: at, wall: wall))",
+                ])
+
+        case (.bisect(let halves, let reason), _):
+            logger.notice(
+                "a request failed on its ids; polling its halves apart to find the run the API fails on",
+                metadata: ["runs": "\(batch.count)", "halves": "\(halves.map(\.count))", "error": "\(reason)"])
+
+        case (.reject(let id, let reason), _):
+            await reject(id, reason: reason, at: wall, monotonic: at)
         }
+        // A run whose requests keep failing must still end at its deadline.
+        if action != .apply { await expireOverdue(batch, at: wall, monotonic: at) }
+    }
+
+    /// Ends a run the API refuses to report (the gate isolated it) as `rejected`.
+    private func reject(_ id: RunID, reason: String, at: Date, monotonic: ContinuousClock.Instant) async {
+        guard let run = state.withLock({ $0.runs[id] }) else { return }
+        logger.warning(
+            "run \(id): the API refuses to report it while it answers other runs; it ends as rejected",
+            metadata: ["run_id": "\(id)", "reason": "\(reason)"])
+        let (_, update) = RunTracker.reject(id, run: run, reason: reason, at: at)
+        if !(await end([update], runs: [id: run], at: at)) {
+            // Not recorded: the gate let go of it, so it is watched (and isolated) again.
+            state.withLock { $0.gate.retryLater([id], after: settings.policy.pollInterval, at: monotonic) }
+        }
+    }
+
+    /// Ends the runs of a failed request that are past their `watch.deadline` as `expired`:
+    /// without this, a run whose every request fails would be watched for ever.
+    private func expireOverdue(_ batch: [RunID], at: Date, monotonic: ContinuousClock.Instant) async {
+        let policy = settings.policy
+        let (updates, runs) = state.withLock { state in
+            var updates: [RunUpdate] = []
+            var runs: [RunID: TrackedRun] = [:]
+            for id in batch {
+                guard let run = state.runs[id], let (_, update) = RunTracker.expireIfDue(run: run, id: id, at: at, policy: policy) else { continue }
+                updates.append(update)
+                runs[id] = run
+            }
+            return (updates, runs)
+        }
+        guard !updates.isEmpty else { return }
+        _ = await end(updates, runs: runs, at: at)
+    }
+
+    /// Records runs that end without an answer about them (runwatch's own ends), with
+    /// their alerts, in one transaction; then stops watching them. False if not recorded.
+    private func end(_ updates: [RunUpdate], runs: [RunID: TrackedRun], at: Date) async -> Bool {
+        let drafts = NotifierRoute.drafts(for: updates, runs: runs, routes: routes, at: at)
+        do {
+            _ = try await store.record(PollRecord(at: at, polled: Array(runs.keys), updates: updates, messages: drafts))
+        } catch {
+            logger.error("cannot record the end of runs in the store", metadata: ["error": "\(error)"])
+            return false
+        }
+        state.withLock { state in
+            for id in runs.keys {
+                state.gate.finish(id)
+                state.runs[id] = nil
+            }
+        }
+        logTransitions(updates)
+        if !drafts.isEmpty { onEnqueued() }
+        let failures = updates.filter { $0.outcome?.isFailure == true }.count
+        status.update { line in
+            line.ended += updates.count
+            line.failed += failures
+        }
+        publishCounts()
+        return true
     }
 
     /// A monotonic instant as wall-clock text, for people (`STATUS=`, logs, the store).
@@ -134,7 +219,9 @@ extension Poller {
 
         state.withLock { state in
             for id in batch {
-                if ended.contains(id) {
+                // A run with no tracked state ended meanwhile (rejected, expired): never
+                // put it back in the schedule.
+                if ended.contains(id) || state.runs[id] == nil {
                     state.gate.finish(id)
                     state.runs[id] = nil
                     continue

@@ -54,6 +54,7 @@ package struct RunAlert: Sendable, Equatable, Codable {
         case .cancelled: "was cancelled"
         case .notFound: "is no longer returned by the API"
         case .expired: "did not end before its deadline"
+        case .rejected: "is refused by the API"
         }
     }
 
@@ -66,6 +67,7 @@ package struct RunAlert: Sendable, Equatable, Codable {
         case .cancelled: ":no_entry_sign:"
         case .notFound: ":grey_question:"
         case .expired: ":alarm_clock:"
+        case .rejected: ":no_entry:"
         }
     }
 }

@@ -46,6 +46,24 @@ package struct PollSchedule: Sendable {
         schedule(id, at: due)
     }
 
+    /// Hands taken runs over to be polled apart (a failed request's batch becomes a
+    /// suspect): they leave the schedule, and the earliest due time they had is returned,
+    /// so the batch can keep its place.
+    package mutating func release(_ ids: [RunID]) -> ContinuousClock.Instant? {
+        var earliest: ContinuousClock.Instant?
+        for id in ids {
+            guard let due = inFlight.removeValue(forKey: id) else { continue }
+            earliest = min(earliest ?? due, due)
+        }
+        return earliest
+    }
+
+    /// Takes runs back from being polled apart, in flight (an answer about them is being
+    /// applied), as if just taken with the due time `date`.
+    package mutating func adopt(_ ids: [RunID], at date: ContinuousClock.Instant) {
+        for id in ids where !contains(id) { inFlight[id] = date }
+    }
+
     /// Stops watching `id`, whether it is waiting or in flight.
     package mutating func remove(_ id: RunID) {
         dueAt[id] = nil

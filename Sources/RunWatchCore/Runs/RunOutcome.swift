@@ -12,6 +12,8 @@ package enum RunOutcome: String, Sendable, CaseIterable, Codable {
     case notFound = "not_found"
     /// The run had not ended at its `watch.deadline`.
     case expired
+    /// The API refuses to report the run: see `PollGate` ("one bad id").
+    case rejected
 
     package init?(terminal status: RunStatus, success: Bool?) {
         switch status {
@@ -21,6 +23,7 @@ package enum RunOutcome: String, Sendable, CaseIterable, Codable {
         case .cancelled: self = .cancelled
         case .notFound: self = .notFound
         case .expired: self = .expired
+        case .rejected: self = .rejected
         default: return nil
         }
     }

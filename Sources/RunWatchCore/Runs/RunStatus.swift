@@ -21,6 +21,9 @@ package enum RunStatus: Hashable, Sendable, CustomStringConvertible {
     case notFound
     /// runwatch's own end for a run still unfinished at its `watch.deadline`.
     case expired
+    /// runwatch's own end for a run the API refuses to report: a request for it alone was
+    /// refused (or failed) again and again while the API answered every other run.
+    case rejected
     case unknown(String)
 
     /// The ten values Cekura documents, in lifecycle order.
@@ -34,18 +37,19 @@ package enum RunStatus: Hashable, Sendable, CustomStringConvertible {
     package static let terminal: Set<RunStatus> = [.completed, .failed, .timeout, .cancelled]
 
     /// Ends runwatch decides on itself; stored like statuses, never read from the API.
-    package static let localEnds: Set<RunStatus> = [.notFound, .expired]
+    package static let localEnds: Set<RunStatus> = [.notFound, .expired, .rejected]
 
     /// Reads a status stored by runwatch: the API's values plus runwatch's own ends.
     package init(stored rawValue: String) {
         switch rawValue {
         case "not_found": self = .notFound
         case "expired": self = .expired
+        case "rejected": self = .rejected
         default: self.init(rawValue: rawValue)
         }
     }
 
-    /// Reads a status from the API. `not_found` and `expired` are not Cekura values: if the
+    /// Reads a status from the API. `not_found`, `expired` and `rejected` are not Cekura values: if the
     /// API ever sent them they would be unknown (not finished), not runwatch's ends.
     package init(rawValue: String) {
         switch rawValue {
@@ -77,6 +81,7 @@ package enum RunStatus: Hashable, Sendable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .notFound: "not_found"
         case .expired: "expired"
+        case .rejected: "rejected"
         case .unknown(let value): value
         }
     }

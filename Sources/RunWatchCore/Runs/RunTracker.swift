@@ -63,6 +63,7 @@ package struct RunUpdate: Sendable, Equatable {
 /// - A run missing from `notFoundAfter` consecutive answers, submitted at least
 ///   `notFoundMinAge` ago, ends as `not_found`.
 /// - A run unfinished `deadline` after submission ends as `expired`.
+/// - A run the API refuses to report (`PollGate` isolated it) ends as `rejected`, with why.
 /// - Unknown statuses are never terminal.
 package enum RunTracker {
     package static func observe(_ snapshot: RunSnapshot, run: TrackedRun, at now: Date, policy: WatchPolicy) -> (TrackedRun, RunUpdate) {
@@ -113,10 +114,17 @@ package enum RunTracker {
         return end(id, as: .expired, run: run, at: now)
     }
 
-    private static func end(_ id: RunID, as status: RunStatus, run: TrackedRun, at now: Date) -> (TrackedRun, RunUpdate) {
+    /// The API refuses to report the run (a request for it alone was refused while other
+    /// runs were answered): it ends as `rejected`, with `reason` (already bounded) as its
+    /// error, so `runwatch show` and the alert say why.
+    package static func reject(_ id: RunID, run: TrackedRun, reason: String, at now: Date) -> (TrackedRun, RunUpdate) {
+        end(id, as: .rejected, run: run, at: now, error: reason)
+    }
+
+    private static func end(_ id: RunID, as status: RunStatus, run: TrackedRun, at now: Date, error: String? = nil) -> (TrackedRun, RunUpdate) {
         var next = run
         next.state = RunState(status: status, success: run.state.success)
-        let snapshot = RunSnapshot(id: id, status: status, success: run.state.success)
+        let snapshot = RunSnapshot(id: id, status: status, success: run.state.success, errorMessage: error)
         let update = RunUpdate(
             snapshot: snapshot, previous: run.state, current: next.state,
             transition: Transition(runID: id, from: run.state.status, to: status, at: now),

@@ -127,5 +127,17 @@ import Testing
         #expect(RunStatus.notFound.isTerminal && !RunStatus.notFound.isKnown)
         #expect(RunOutcome.notFound.eventType == "run.not_found")
         #expect(RunOutcome(terminal: .expired, success: nil) == .expired)
+        #expect(RunStatus(stored: "rejected") == .rejected)
+        #expect(RunStatus(rawValue: "rejected") == .unknown("rejected"))
+        #expect(RunOutcome.rejected.eventType == "run.rejected" && RunOutcome.rejected.isFailure)
+    }
+
+    @Test func aRunTheAPIRefusesEndsAsRejectedWithItsReason() {
+        let (next, update) = RunTracker.reject(1, run: run(.running, submitted: -60), reason: "the API refused it", at: t0)
+        #expect(update.ended)
+        #expect(update.outcome == .rejected)
+        #expect(update.transition == Transition(runID: 1, from: .running, to: .rejected, at: t0))
+        #expect(update.snapshot.errorMessage == "the API refused it")
+        #expect(next.state.status == .rejected)
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(config.api.batchSize == 50)
         #expect(config.api.pollInterval == .milliseconds(500))
         #expect(config.notifiers.count == 2)
-        #expect(config.notifiers[0].events == [.unsuccessful, .failed, .timeout, .cancelled, .notFound, .expired])
+        #expect(config.notifiers[0].events == [.unsuccessful, .failed, .timeout, .cancelled, .notFound, .expired, .rejected])
         #expect(config.notifiers[1].events == [.failed, .timeout])
         #expect(config.notifiers[1].urlFile == "ci-webhook-url")
     }
