@@ -41,7 +41,9 @@ package struct SpoolIngester: Sendable {
     /// Ingests the files now in `new/`, oldest name first (files that already failed go
     /// last, so they never hold back the others). Stops early at `deadline` (the start-up
     /// scan: the spool service carries on right after start) and when the store refuses
-    /// two files in a row (the store is at fault, not the files: everything stays).
+    /// two files in a row (the store is at fault, not the files: everything stays). A file
+    /// the store refuses while another file of the same scan goes in earns a strike, and
+    /// is set aside at `strikeLimit`.
     /// `progress` is called before each file. Returns the newly watched ids and re-routed
     /// runs.
     package func scanOnce(until deadline: ContinuousClock.Instant? = nil, progress: () -> Void = {}) async throws -> Ingested {
@@ -55,8 +57,10 @@ package struct SpoolIngester: Sendable {
         strikes.keepOnly(Set(names))
         let ordered = names.map { (strikes.count(name: $0) > 0, $0) }.sorted { ($0.0 ? 1 : 0, $0.1) < ($1.0 ? 1 : 0, $1.1) }.map(\.1)
         var watched = Ingested()
-        // A store failure awaiting a verdict: the file's own fault if a later file goes in.
+        // A store failure is the file's own fault if another file of this scan goes in;
+        // one that comes before any success waits for the next file to decide.
         var unexplained: (name: String, key: SpoolStrikes.Key, error: String)?
+        var storeWorks = false
         for name in ordered {
             try Task.checkCancellation()
             if let deadline, ContinuousClock.now >= deadline {
@@ -67,8 +71,9 @@ package struct SpoolIngester: Sendable {
             switch try await ingest(name: name) {
             case .done(let result):
                 watched.append(result)
-                if let failed = unexplained { strike(failed.name, failed.key, because: "the store refused it while accepting other files: \(failed.error)") }
+                if let failed = unexplained { strike(failed.name, failed.key, because: Self.ownFault(failed.error)) }
                 unexplained = nil
+                storeWorks = true
             case .skipped:
                 continue
             case .stop:
@@ -83,10 +88,18 @@ package struct SpoolIngester: Sendable {
                     return watched
                 }
                 logger.error("spool ingest failed; the file stays for the next scan", metadata: ["file": "\(Self.shown(name))", "error": "\(error)"])
-                unexplained = (name, key, error)
+                if storeWorks {
+                    strike(name, key, because: Self.ownFault(error))
+                } else {
+                    unexplained = (name, key, error)
+                }
             }
         }
         return watched
+    }
+
+    private static func ownFault(_ error: String) -> String {
+        "the store refused it while accepting other files: \(error)"
     }
 
     private enum Step {
@@ -210,7 +223,7 @@ package struct SpoolIngester: Sendable {
     }
 
     /// Cut at a line boundary where possible, and say so.
-    static func capped(_ text: String, to limit: Int) -> String {
+    package static func capped(_ text: String, to limit: Int) -> String {
         guard text.utf8.count > limit else { return text }
         var cut = String(decoding: text.utf8.prefix(max(0, limit - 40)), as: UTF8.self)
         if let newline = cut.lastIndex(of: "\n") { cut = String(cut[..<newline]) }
@@ -219,7 +232,7 @@ package struct SpoolIngester: Sendable {
 
     /// A file name as logs show it: producers choose names, so control characters are
     /// escaped and the length capped.
-    static func shown(_ name: String) -> String {
+    package static func shown(_ name: String) -> String {
         var out = ""
         for scalar in name.unicodeScalars.prefix(200) {
             switch scalar.properties.generalCategory {

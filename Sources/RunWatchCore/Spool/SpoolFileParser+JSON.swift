@@ -153,19 +153,16 @@ extension SpoolFileParser {
             }
             return "'" + parts.joined() + "'"
         }
-        func kind(_ type: Any.Type) -> String {
-            switch type {
-            case is [JSONElement].Type: "an array"
-            case is [String: JSONElement].Type: "an object"
-            default: "another type"
-            }
+        // Each known key has one shape; a mismatch is always about that shape.
+        func kind(_ codingPath: [any CodingKey]) -> String {
+            ["run_ids", "notifiers"].contains(codingPath.first?.stringValue ?? "") ? "an array" : "an object"
         }
         switch error {
         case .keyNotFound(let key, let context):
             let name = ["run_ids", "labels", "notifiers"].contains(key.stringValue) ? "'\(key.stringValue)'" : "a key"
             return "missing key \(name) at \(path(context.codingPath))"
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) should be \(kind(type))"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) is null, should be \(kind(type))"
+        case .typeMismatch(_, let context): return "\(path(context.codingPath)) should be \(kind(context.codingPath))"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) is null, should be \(kind(context.codingPath))"
         case .dataCorrupted(let context): return "not valid JSON" + position(context)
         @unknown default: return "not valid JSON"
         }

@@ -42,7 +42,10 @@ extension SQLiteRunStore: Outbox {
         guard !ids.isEmpty else { return [] }
         let found = try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
+                db,
+                sql:
+                    "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.id IN (\(databaseQuestionMarks(count: ids.count)))",
+                arguments: StatementArguments(ids)
             )
             .map(Self.message)
         }
@@ -83,7 +86,12 @@ extension SQLiteRunStore: Outbox {
 
     package func undelivered(limit: Int) async throws -> [OutboxMessage] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.state != 'delivered' ORDER BY o.id LIMIT ?", arguments: [limit]).map(Self.message)
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.state != 'delivered' ORDER BY o.id LIMIT ?",
+                arguments: [limit]
+            ).map(Self.message)
         }
     }
 
