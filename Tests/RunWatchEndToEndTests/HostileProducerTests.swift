@@ -49,6 +49,17 @@ import Testing
         }
     }
 
+    @Test func theSpoolLoopIsPartOfTheWatchdogCheck() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: CekuraSimulator.Options(), in: dir) { h in
+                // The loop has promised its next scan: an hour from now, with no beat since,
+                // it would count as stalled and the watchdog would stop being fed.
+                #expect(await waitUntil(timeout: .seconds(10)) { h.daemon.heartbeat.stalled(at: .now + .seconds(3600)).contains("spool") })
+                #expect(!h.daemon.heartbeat.stalled().contains("spool"))
+            }
+        }
+    }
+
     @Test func aSymlinkedSecretReachesNoReasonLogStoreStatusOrDelivery() async throws {
         try await withTemporaryDirectory { dir in
             let recorder = LogRecorder()

@@ -61,10 +61,11 @@ package struct SpoolIngester: Sendable {
         // one that comes before any success waits for the next file to decide.
         var unexplained: (name: String, key: SpoolStrikes.Key, error: String)?
         var storeWorks = false
-        for name in ordered {
+        for (index, name) in ordered.enumerated() {
             try Task.checkCancellation()
             if let deadline, ContinuousClock.now >= deadline {
-                logger.notice("spool scan paused at its deadline; the rest is ingested right after start", metadata: ["left": "\(names.count)"])
+                logger.notice(
+                    "spool scan paused at its deadline; the rest is ingested right after start", metadata: ["files_left": "\(ordered.count - index)"])
                 break
             }
             progress()

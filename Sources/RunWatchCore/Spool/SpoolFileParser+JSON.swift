@@ -163,20 +163,9 @@ extension SpoolFileParser {
             return "missing key \(name) at \(path(context.codingPath))"
         case .typeMismatch(_, let context): return "\(path(context.codingPath)) should be \(kind(context.codingPath))"
         case .valueNotFound(_, let context): return "\(path(context.codingPath)) is null, should be \(kind(context.codingPath))"
-        case .dataCorrupted(let context): return "not valid JSON" + position(context)
+        // The parser's own message can quote the offending text.
+        case .dataCorrupted: return "not valid JSON"
         @unknown default: return "not valid JSON"
         }
-    }
-
-    /// "around line L, column C" from the parser's message, numbers only: the message
-    /// itself can quote the offending character.
-    private static func position(_ context: DecodingError.Context) -> String {
-        let text = context.underlyingError.map { String(describing: $0) } ?? context.debugDescription
-        func number(after marker: String) -> Int? {
-            guard let range = text.range(of: marker) else { return nil }
-            return Int(text[range.upperBound...].prefix { $0.isASCII && $0.isNumber })
-        }
-        guard let line = number(after: "line "), let column = number(after: "column ") else { return "" }
-        return " (around line \(line), column \(column))"
     }
 }

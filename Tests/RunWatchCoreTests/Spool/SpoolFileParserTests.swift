@@ -63,6 +63,7 @@ import Testing
         (#"{"run_ids": 5}"#, "'run_ids' should be an array"),
         (#"{"run_ids": [1], "labels": 7}"#, "'labels' should be an object"),
         (#"{"run_ids": [1"#, "not valid JSON"),
+        (#"{"run_ids": [1, secret]}"#, "not valid JSON"),
         (#"{"run_ids": [1], "sk-live-ABCDEFsecret0123456789": }"#, "not valid JSON"),
         (#"{"run_ids": [1], "labels": {"sk-live-ABCDEFsecret0123456789": "v"}, x}"#, "not valid JSON"),
     ])

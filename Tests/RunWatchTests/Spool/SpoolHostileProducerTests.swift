@@ -205,6 +205,20 @@ import Testing
         }
     }
 
+    @Test func aScanStopsAtItsDeadlineAndLeavesTheRestForTheNext() async throws {
+        try await withTemporaryDirectory { dir in
+            let (spool, _, ingester) = try setUp(dir)
+            try writeFile(spool.new + "/a.ids", "1")
+            try writeFile(spool.new + "/b.ids", "2")
+            // The start-up scan's bound: past its deadline it stops before the next file.
+            #expect(try await ingester.scanOnce(until: .now - .seconds(1)).isEmpty)
+            #expect(try listing(spool.new) == ["a.ids", "b.ids"])
+            var seen = 0
+            #expect(try await ingester.scanOnce { seen += 1 }.newIDs == [1, 2])
+            #expect(seen == 2, "progress is reported per file (the spool loop's heartbeat)")
+        }
+    }
+
     @Test func reasonFilesAreCapped() {
         let long = (1...2000).map { "line \($0) of a long reason" }.joined(separator: "\n")
         let capped = SpoolIngester.capped(long, to: 8192)
