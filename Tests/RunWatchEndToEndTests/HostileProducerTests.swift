@@ -91,6 +91,21 @@ import Testing
         }
     }
 
+    @Test func runwatchSubmitRefusesWhatTheDaemonWouldSetAside() async throws {
+        try await withTemporaryDirectory { dir in
+            try SpoolDirectory(root: dir).prepare()
+            let long = String(repeating: "v", count: 513)
+            let (status, output) = try await runProcess(builtProduct("runwatch"), ["submit", "--spool-dir", dir, "--label", "k=" + long, "5"])
+            #expect(status == 64)
+            #expect(output.contains("labels: label 1 of 1: its value is 513 bytes; the limit is 512 bytes"))
+            let ids = (1...100_001).map(String.init).joined(separator: "\n")
+            let (manyStatus, manyOutput) = try await runProcess(builtProduct("runwatch"), ["submit", "--spool-dir", dir], stdin: ids)
+            #expect(manyStatus == 64)
+            #expect(manyOutput.contains("more than 100000 distinct run ids"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/new").isEmpty, "nothing submitted")
+        }
+    }
+
     @Test func aSecondProducersEmptyNotifierListDoesNotMuteTheFirstTeam() async throws {
         try await withTemporaryDirectory { dir in
             try await TestBed.run(

@@ -68,6 +68,15 @@ extension SpoolFileParser {
         return SpoolSubmission(runIDs: ids.ids, labels: labels, notifiers: notifiers, problems: problems)
     }
 
+    /// The limits and character rules the daemon applies to labels and notifier names,
+    /// for producers that check before writing (`runwatch submit`).
+    package static func routingProblems(labels: [String: String], notifiers: [String]?, limits: SpoolLimits = .default) -> SpoolProblems {
+        var problems = SpoolProblems(limit: limits.maxListedProblems)
+        _ = checkLabels(labels.mapValues(JSONElement.string), limits: limits, problems: &problems)
+        if let notifiers { _ = checkNotifiers(notifiers.map(JSONElement.string), limits: limits, problems: &problems) }
+        return problems
+    }
+
     private static func checkLabels(_ raw: [String: JSONElement], limits: SpoolLimits, problems: inout SpoolProblems) -> [String: String] {
         if raw.count > limits.maxLabels {
             problems.append("labels: \(raw.count) labels; the limit is \(limits.maxLabels)")
