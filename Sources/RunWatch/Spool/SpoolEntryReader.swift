@@ -38,7 +38,9 @@ enum SpoolEntryReader {
         }
         let inode = UInt64(info.st_ino)
         let facts = SpoolEntryCheck.Stat(mode: UInt32(info.st_mode), links: UInt64(info.st_nlink), uid: info.st_uid, gid: info.st_gid)
-        if let refusal = SpoolEntryCheck.refusal(facts, daemon: daemon) { return .refused(refusal) }
+        if let refusal = SpoolEntryCheck.refusal(facts, daemon: daemon) {
+            return SpoolEntryCheck.mayClearUp(facts) ? .failed(refusal, inode: inode) : .refused(refusal)
+        }
         if Int(info.st_size) > maxBytes {
             return .refused(SpoolFileError.tooLarge(bytes: Int(info.st_size), limit: maxBytes).description)
         }

@@ -77,6 +77,13 @@ package enum SpoolEntryCheck {
         return nil
     }
 
+    /// A refusal that may clear up by itself: a producer that places files the Maildir way
+    /// (link into new/, then unlink the staging name) can be caught between the two. Such
+    /// an entry is retried and set aside only if it stays that way (see `SpoolStrikes`).
+    package static func mayClearUp(_ stat: Stat) -> Bool {
+        Kind(mode: stat.mode) == .regular && stat.links > 1
+    }
+
     /// The reason for an entry that is not a regular file.
     package static func refusal(_ kind: Kind) -> String {
         "\(kind.described); runwatch reads only regular files"

@@ -40,11 +40,17 @@ import Testing
             try SpoolWriter.submit(SpoolSubmission(runIDs: [7]), to: spool)
 
             #expect(try await ingester.scanOnce().newIDs == [7])
+            // A hard link may be a Maildir-style producer between link() and unlink():
+            // retried, and set aside only if it stays a link for 3 scans.
+            #expect(try listing(spool.new) == ["hard.ids"])
+            _ = try await ingester.scanOnce()
+            #expect(try listing(spool.new) == ["hard.ids"])
+            _ = try await ingester.scanOnce()
             #expect(try listing(spool.new).isEmpty)
             #expect(SpecialFiles.kind(of: spool.rejected + "/key.ids") == "symlink", "moved as it is, never followed")
             #expect(try reason(spool, "key.ids").contains("a symbolic link; runwatch reads only regular files"))
             #expect(try reason(spool, "key.json").contains("a symbolic link; runwatch reads only regular files"))
-            #expect(try reason(spool, "hard.ids").contains("a hard link (2 links)"))
+            #expect(try reason(spool, "hard.ids").contains("set aside after 3 failed attempts; the last: a hard link (2 links)"))
             #expect(try String(contentsOfFile: secretPath, encoding: .utf8) == Self.secret + "\n", "the target is untouched")
 
             let needle = "FAKEKEY"
@@ -71,6 +77,18 @@ import Testing
             #expect(try reason(spool, "b-socket.ids").contains("a socket; runwatch reads only regular files"))
             #expect(try reason(spool, "c-folder.ids").contains("a directory; runwatch reads only regular files"))
             #expect(SpecialFiles.kind(of: spool.rejected + "/a-pipe.ids") == "fifo")
+        }
+    }
+
+    @Test func aFileLinkedInMaildirStyleIsReadOnceItsStagingNameIsGone() async throws {
+        try await withTemporaryDirectory { dir in
+            let (spool, _, ingester) = try setUp(dir)
+            try writeFile(spool.tmp + "/m.ids", "42\n")
+            try SpecialFiles.hardLink(at: spool.new + "/m.ids", to: spool.tmp + "/m.ids")
+            #expect(try await ingester.scanOnce().isEmpty, "caught between link() and unlink()")
+            #expect(try listing(spool.rejected).isEmpty)
+            #expect(unlink(spool.tmp + "/m.ids") == 0)
+            #expect(try await ingester.scanOnce().newIDs == [42])
         }
     }
 
