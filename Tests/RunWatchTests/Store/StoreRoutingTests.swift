@@ -71,6 +71,27 @@ import Testing
         }
     }
 
+    @Test func anAlertDraftedBeforeARelabelKeepsItsOwnLabels() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [7], labels: ["team": "a"]), at: t0)
+            let runs = try await store.activeRuns()
+            let (_, ended) = RunTracker.observe(RunSnapshot(id: 7, status: .failed), run: runs[7]!, at: t0, policy: WatchPolicy())
+            let drafts = NotifierRoute.drafts(
+                for: [ended], runs: runs, routes: [NotifierRoute(name: "ops", kind: .webhook, events: [.failed])], at: t0)
+            // Another producer adds a key between the answer and its commit.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [7], labels: ["build": "9"]), at: t0)
+            try await store.record(PollRecord(at: t0, updates: [ended], messages: drafts))
+            #expect(try count(dir, "SELECT COUNT(*) FROM outbox WHERE routing IS NULL") == 1)
+            let message = try #require(try await store.undelivered(limit: 5).first)
+            guard case .alert(let alert)? = OutboxContent.decode(message.payload) else {
+                Issue.record("an alert row")
+                return
+            }
+            #expect(alert.labels == ["team": "a"], "what the alert was drafted with")
+        }
+    }
+
     @Test func runsStoredBeforeRoutingsKeepTheirLabelsAndNotifiers() async throws {
         try await withTemporaryDirectory { dir in
             // A store as v4 left it: labels and notifiers copied into each run row.

@@ -120,7 +120,9 @@ extension SQLiteRunStore: RunLedger {
                     INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, routing, created_at, next_attempt_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                     """)
-            let runRouting = try db.cachedStatement(sql: "SELECT routing FROM runs WHERE id = ?")
+            let runRouting = try db.cachedStatement(
+                sql: "SELECT r.routing, g.body FROM runs r JOIN routings g ON g.id = r.routing WHERE r.id = ?")
+            var labelsByRouting: [Int64: [String: String]] = [:]
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
                 // What the API said of a run that ended badly is kept for `runwatch show`;
@@ -140,14 +142,18 @@ extension SQLiteRunStore: RunLedger {
                 }
             }
             for message in record.messages where !missing.contains(message.runID) {
-                // The labels live once in `routings`; the row refers to them.
+                // The labels live once in `routings`; the row refers to them (when they are
+                // the run's stored labels, which they are unless a re-submission added a
+                // key since this answer was drafted: then the row keeps its own copy).
                 var payload = message.payload
                 var routing: Int64?
-                if let content = OutboxContent.decode(payload), !content.labels.isEmpty,
-                    let id = try Int64.fetchOne(runRouting, arguments: [message.runID])
-                {
-                    payload = content.withLabels([:]).encoded()
-                    routing = id
+                if let row = try Row.fetchOne(runRouting, arguments: [message.runID]) {
+                    let id: Int64 = row[0]
+                    if labelsByRouting[id] == nil { labelsByRouting[id] = Self.routing(body: row[1]).labels }
+                    if let content = OutboxContent.decode(payload), !content.labels.isEmpty, content.labels == labelsByRouting[id] {
+                        payload = content.withLabels([:]).encoded()
+                        routing = id
+                    }
                 }
                 try enqueue.execute(arguments: [
                     message.notifier, message.runID, message.event, message.idempotencyKey, payload, message.alert, routing, now, now,
