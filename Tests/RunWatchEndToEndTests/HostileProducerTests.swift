@@ -75,6 +75,7 @@ import Testing
                 try h.submit([5])
                 #expect(await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 1) })
                 #expect(h.receiver.deliveries.count == 1)
+                #expect(!h.receiver.allRequests.contains { $0.body.range(of: Data("FAKEKEY".utf8)) != nil }, "no delivery holds it")
             }
             let needle = Data("FAKEKEY".utf8)
             let spool = InProcessDaemon.spool(in: dir)
