@@ -189,12 +189,14 @@ package struct SpoolIngester: Sendable {
 
     private func reject(name: String, reason: String) {
         let reason = Self.capped(reason, to: limits.maxReasonBytes)
-        let fm = FileManager.default
+        // lstat, not fileExists: a dangling link set aside earlier still takes its name.
+        func taken(_ name: String) -> Bool {
+            var info = stat()
+            return lstat((spool.rejected as NSString).appendingPathComponent(name), &info) == 0
+        }
         var target = name
         var attempt = 1
-        while fm.fileExists(atPath: (spool.rejected as NSString).appendingPathComponent(target))
-            || fm.fileExists(atPath: (spool.rejected as NSString).appendingPathComponent(target + ".reason"))
-        {
+        while taken(target) || taken(target + ".reason") {
             attempt += 1
             target = "\(name).\(attempt)"
         }

@@ -237,6 +237,18 @@ import Testing
         }
     }
 
+    @Test func aDanglingLinkSetAsideEarlierIsNeverOverwritten() async throws {
+        try await withTemporaryDirectory { dir in
+            let (spool, _, ingester) = try setUp(dir)
+            try SpecialFiles.symlink(at: spool.new + "/x.ids", to: dir + "/nowhere")
+            _ = try await ingester.scanOnce()
+            try writeFile(spool.new + "/x.ids", "nope")
+            _ = try await ingester.scanOnce()
+            #expect(try listing(spool.rejected) == ["x.ids", "x.ids.2", "x.ids.2.reason", "x.ids.reason"])
+            #expect(SpecialFiles.kind(of: spool.rejected + "/x.ids") == "symlink")
+        }
+    }
+
     @Test func reasonFilesAreCapped() {
         let long = (1...2000).map { "line \($0) of a long reason" }.joined(separator: "\n")
         let capped = SpoolIngester.capped(long, to: 8192)
