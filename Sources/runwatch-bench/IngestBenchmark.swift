@@ -31,7 +31,7 @@ struct IngestBenchmark {
         let logger = Logger(label: "bench")
         let state = InProcessDaemon.stateDirectory(in: dir)
         let store = try SQLiteRunStore.open(directory: state)
-        let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: { Date() })
+        let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: { Date() }, configuredNotifiers: { [] })
         let started = ContinuousClock.now
         let ingested = try await ingester.scanOnce()
         let ingestSeconds = (ContinuousClock.now - started).secondsDouble

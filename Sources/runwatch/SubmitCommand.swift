@@ -59,6 +59,17 @@ struct SubmitCommand: ParsableCommand {
             labelMap[String(parts[0])] = String(parts[1])
         }
         let submission = SpoolSubmission(runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers)
+        // The daemon would set such a file aside; say so now, where the producer sees it.
+        let refused = SpoolFileParser.routingProblems(labels: submission.labels, notifiers: submission.notifiers)
+        guard refused.isEmpty else {
+            printError("labels or notifiers over the spool's limits; nothing submitted:\n" + refused.lines.joined(separator: "\n"))
+            throw ExitCode(ExitStatus.usage)
+        }
+        let limit = SpoolLimits.default.maxRunIDs
+        guard Set(runIDs).count <= limit else {
+            printError("more than \(limit) distinct run ids (the limit per spool file); split them into several submissions; nothing submitted")
+            throw ExitCode(ExitStatus.usage)
+        }
         do {
             let path = try SpoolWriter.submit(submission, to: SpoolDirectory(root: root))
             print("submitted \(runIDs.count) run id(s): \(path)")

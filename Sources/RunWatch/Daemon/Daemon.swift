@@ -47,6 +47,9 @@ package final class Daemon: Sendable {
         self.logger = logger
     }
 
+    /// How long the start-up spool scan may hold READY=1 back.
+    static let startupScanBudget: Duration = .seconds(5)
+
     package static func prepare(
         configuration: Configuration,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -110,8 +113,11 @@ package final class Daemon: Sendable {
                 ])
         }
         try await poller.load()
-        let ingester = SpoolIngester(spool: spool, store: store, logger: logger, now: now)
-        poller.watch(try await ingester.scanOnce())
+        let ingester = SpoolIngester(
+            spool: spool, store: store, logger: logger, now: now, configuredNotifiers: { Set(poller.routes.map(\.name)) })
+        // Bounded, so READY=1 comes well within TimeoutStartSec whatever waits in new/;
+        // SpoolService ingests the rest right after start.
+        poller.watch(try await ingester.scanOnce(until: .now + startupScanBudget))
         await outboxChanged()
 
         var metrics: [any Service] = []
@@ -131,7 +137,8 @@ package final class Daemon: Sendable {
                 delivery,
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
-                SpoolService(ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, logger: logger),
+                SpoolService(
+                    ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, heartbeat: heartbeat, logger: logger),
                 WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
                 SystemdLifecycle(systemd: systemd, status: status, logger: logger),
             ]

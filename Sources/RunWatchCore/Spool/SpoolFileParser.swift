@@ -7,9 +7,9 @@ package struct SpoolSubmission: Sendable, Equatable {
     /// When set, only these notifiers receive this submission's alerts.
     package var notifiers: [String]?
     /// Problems with parts of the file; the good ids are still ingested.
-    package var problems: [String]
+    package var problems: SpoolProblems
 
-    package init(runIDs: [RunID], labels: [String: String] = [:], notifiers: [String]? = nil, problems: [String] = []) {
+    package init(runIDs: [RunID], labels: [String: String] = [:], notifiers: [String]? = nil, problems: SpoolProblems = SpoolProblems()) {
         self.runIDs = runIDs
         self.labels = labels
         self.notifiers = notifiers
@@ -17,20 +17,27 @@ package struct SpoolSubmission: Sendable, Equatable {
     }
 }
 
-/// Why a spool file cannot be ingested at all.
+/// Why a spool file cannot be ingested at all. Descriptions never quote the file.
 package enum SpoolFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(bytes: Int, limit: Int)
     case notUTF8
-    case noRunIDs(problems: [String])
+    case noRunIDs(problems: SpoolProblems)
+    case tooManyRunIDs(limit: Int)
     case invalidJSON(String)
+    /// Labels or notifiers break a rule: nothing is ingested, since the runs' alerts
+    /// could otherwise go where the producer did not mean them to.
+    case invalidRouting(SpoolProblems)
 
     package var description: String {
         switch self {
         case .tooLarge(let bytes, let limit): "file is \(bytes) bytes, over the \(limit)-byte limit"
         case .notUTF8: "file is not UTF-8 text"
         case .noRunIDs(let problems):
-            problems.isEmpty ? "file holds no run ids" : "file holds no valid run ids: " + problems.joined(separator: "; ")
+            problems.isEmpty ? "file holds no run ids" : "file holds no valid run ids:\n" + problems.lines.joined(separator: "\n")
+        case .tooManyRunIDs(let limit): "file holds more than \(limit) distinct run ids (the limit per file); split it into several files"
         case .invalidJSON(let detail): "file starts with '{' but is not a valid submission: \(detail)"
+        case .invalidRouting(let problems):
+            "labels or notifiers refused, so no run id of this file was ingested:\n" + problems.lines.joined(separator: "\n")
         }
     }
 }
@@ -38,17 +45,18 @@ package enum SpoolFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// Parses spool files. Two formats:
 /// - plain text: ids separated by commas, spaces or newlines; `#` starts a comment;
 /// - JSON: `{"run_ids": [1, 2], "labels": {"suite": "nightly"}, "notifiers": ["ops"]}`.
+/// Every limit is in `SpoolLimits`; every problem is described by position and length.
 package enum SpoolFileParser {
-    package static let defaultMaxBytes = 10 * 1024 * 1024
+    package static var defaultMaxBytes: Int { SpoolLimits.default.maxBytes }
 
-    package static func parse(_ data: Data, maxBytes: Int = defaultMaxBytes) throws(SpoolFileError) -> SpoolSubmission {
-        guard data.count <= maxBytes else { throw .tooLarge(bytes: data.count, limit: maxBytes) }
-        guard let text = String(validating: data, as: UTF8.self) else { throw .notUTF8 }
+    package static func parse(_ data: Data, limits: SpoolLimits = .default) throws(SpoolFileError) -> SpoolSubmission {
+        guard data.count <= limits.maxBytes else { throw .tooLarge(bytes: data.count, limit: limits.maxBytes) }
+        guard String(validating: data, as: UTF8.self) != nil else { throw .notUTF8 }
         let submission: SpoolSubmission
-        if text.drop(while: \.isWhitespace).first == "{" {
-            submission = try parseJSON(data)
+        if data.first(where: { !isSpace($0) }) == UInt8(ascii: "{") {
+            submission = try parseJSON(data, limits: limits)
         } else {
-            submission = parsePlain(text)
+            submission = try parsePlain(data, limits: limits)
         }
         guard !submission.runIDs.isEmpty else { throw .noRunIDs(problems: submission.problems) }
         return submission
@@ -60,84 +68,76 @@ package enum SpoolFileParser {
         return id
     }
 
-    static func parsePlain(_ text: String) -> SpoolSubmission {
-        var ids: [RunID] = []
-        var seen: Set<RunID> = []
-        var problems: [String] = []
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let content = line.prefix { $0 != "#" }
-            let tokens = content.split { $0 == "," || $0.isWhitespace }
-            for token in tokens {
-                if let id = runID(token) {
-                    if seen.insert(id).inserted { ids.append(id) }
-                } else {
-                    problems.append("line \(lineNumber): '\(token.prefix(40))' is not a run id (want a positive integer)")
-                }
-            }
-        }
-        return SpoolSubmission(runIDs: ids, problems: problems)
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
-    private struct JSONForm: Decodable {
-        var run_ids: [JSONID]
-        var labels: [String: String]?
-        var notifiers: [String]?
-    }
-
-    /// Accepts ids written as numbers or numeric strings; anything else is a problem.
-    private enum JSONID: Decodable {
-        case id(RunID)
-        case bad(String)
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let value = try? c.decode(Int.self), value > 0 {
-                self = .id(value)
-            } else if let text = try? c.decode(String.self), let value = SpoolFileParser.runID(Substring(text)) {
-                self = .id(value)
-            } else if let text = try? c.decode(String.self) {
-                self = .bad("'\(text.prefix(40))'")
-            } else if let number = try? c.decode(Double.self) {
-                self = .bad("\(number)")
+    static func parsePlain(_ data: Data, limits: SpoolLimits) throws(SpoolFileError) -> SpoolSubmission {
+        var ids = RunIDCollector(limit: limits.maxRunIDs)
+        var problems = SpoolProblems(limit: limits.maxListedProblems)
+        var line = 1
+        var tokenOnLine = 0
+        var inComment = false
+        var token: [UInt8] = []
+        func finishToken() throws(SpoolFileError) {
+            guard !token.isEmpty else { return }
+            tokenOnLine += 1
+            if let id = runID(token) {
+                try ids.add(id)
             } else {
-                self = .bad("a non-number value")
+                let (at, length) = (tokenOnLine, token.count)
+                problems.append("line \(line), token \(at): not a run id (\(SpoolProblems.bytes(length)))")
+            }
+            token.removeAll(keepingCapacity: true)
+        }
+        for byte in data {
+            if byte == UInt8(ascii: "\n") {
+                try finishToken()
+                line += 1
+                tokenOnLine = 0
+                inComment = false
+            } else if inComment {
+                continue
+            } else if byte == UInt8(ascii: "#") {
+                try finishToken()
+                inComment = true
+            } else if byte == UInt8(ascii: ",") || isSpace(byte) {
+                try finishToken()
+            } else if token.count <= 20 {
+                token.append(byte)
+            } else {
+                // Longer than any 64-bit id: only its length matters now.
+                token.append(0)
             }
         }
+        try finishToken()
+        return SpoolSubmission(runIDs: ids.ids, problems: problems)
     }
 
-    static func parseJSON(_ data: Data) throws(SpoolFileError) -> SpoolSubmission {
-        let form: JSONForm
-        do {
-            form = try JSONDecoder().decode(JSONForm.self, from: data)
-        } catch let error as DecodingError {
-            throw .invalidJSON(describe(error))
-        } catch {
-            throw .invalidJSON(String(describing: error))
+    static func runID(_ token: [UInt8]) -> RunID? {
+        guard token.count <= 19, token.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        var value: RunID = 0
+        for digit in token {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(RunID(digit - 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
         }
-        var ids: [RunID] = []
-        var seen: Set<RunID> = []
-        var problems: [String] = []
-        for (index, item) in form.run_ids.enumerated() {
-            switch item {
-            case .id(let id): if seen.insert(id).inserted { ids.append(id) }
-            case .bad(let what): problems.append("run_ids[\(index)]: \(what) is not a run id (want a positive integer)")
-            }
-        }
-        return SpoolSubmission(runIDs: ids, labels: form.labels ?? [:], notifiers: form.notifiers, problems: problems)
+        return value > 0 ? value : nil
     }
+}
 
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.isEmpty
-                ? "the top level" : "'" + codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) should be \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) is null, should be \(type)"
-        case .dataCorrupted(let context): return context.debugDescription
-        @unknown default: return String(describing: error)
-        }
+/// Distinct ids in file order, up to the per-file limit.
+struct RunIDCollector {
+    let limit: Int
+    private(set) var ids: [RunID] = []
+    private var seen: Set<RunID> = []
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func add(_ id: RunID) throws(SpoolFileError) {
+        guard seen.insert(id).inserted else { return }
+        guard ids.count < limit else { throw .tooManyRunIDs(limit: limit) }
+        ids.append(id)
     }
 }

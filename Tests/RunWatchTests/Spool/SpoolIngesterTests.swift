@@ -6,11 +6,13 @@ import RunWatchTesting
 import Testing
 
 @Suite struct SpoolIngesterTests {
-    func setUp(_ dir: String) throws -> (SpoolDirectory, SQLiteRunStore, SpoolIngester) {
+    func setUp(_ dir: String, logger: Logger = testLogger()) throws -> (SpoolDirectory, SQLiteRunStore, SpoolIngester) {
         let spool = SpoolDirectory(root: dir + "/spool")
         try spool.prepare()
         let store = try SQLiteRunStore.open(directory: dir + "/state")
-        return (spool, store, SpoolIngester(spool: spool, store: store, logger: testLogger(), now: { Date() }))
+        let ingester = SpoolIngester(
+            spool: spool, store: store, logger: logger, now: { Date() }, configuredNotifiers: { ["ops", "team-a", "team-b"] })
+        return (spool, store, ingester)
     }
 
     func drop(_ content: String, named name: String, in spool: SpoolDirectory) throws {
@@ -52,7 +54,8 @@ import Testing
                     "broken.json", "broken.json.reason", "latin1.ids", "latin1.ids.reason", "words.ids", "words.ids.reason",
                 ])
             let reason = try String(contentsOfFile: spool.rejected + "/words.ids.reason", encoding: .utf8)
-            #expect(reason.contains("line 1: 'hello' is not a run id"))
+            #expect(reason.contains("line 1, token 1: not a run id (5 bytes)"))
+            #expect(!reason.contains("hello"), "never quoted")
             #expect(try String(contentsOfFile: spool.rejected + "/latin1.ids.reason", encoding: .utf8).contains("not UTF-8"))
         }
     }
@@ -64,7 +67,7 @@ import Testing
             #expect(try await ingester.scanOnce().newIDs == [10, 11, 12])
             let reason = try String(contentsOfFile: spool.rejected + "/mixed.ids.reason", encoding: .utf8)
             #expect(reason.contains("ingested 3 valid run id(s)"))
-            #expect(reason.contains("line 2: 'nope'"))
+            #expect(reason.contains("line 2, token 1: not a run id (4 bytes)"))
         }
     }
 

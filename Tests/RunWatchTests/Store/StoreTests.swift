@@ -8,18 +8,19 @@ import Testing
 @Suite struct StoreTests {
     let t0 = Date(timeIntervalSince1970: 1_784_000_000)
 
-    @Test func ingestIsIdempotentAndLabelsMerge() async throws {
+    @Test func ingestIsIdempotentAndLabelsAreAddedNeverOverwritten() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
             #expect(try await store.ingest(SpoolSubmission(runIDs: [1, 2], labels: ["suite": "a"]), at: t0).newIDs == [1, 2])
             let second = try await store.ingest(SpoolSubmission(runIDs: [2, 3], labels: ["team": "qa"], notifiers: ["ops"]), at: t0)
             #expect(second.newIDs == [3])
             #expect(second.routing == RunRouting(labels: ["team": "qa"], notifiers: ["ops"]))
-            #expect(second.rerouted == [2: RunRouting(labels: ["suite": "a", "team": "qa"], notifiers: ["ops"])])
+            // Run 2 keeps every notifier (no list is wider than ["ops"]) and gains the new key.
+            #expect(second.rerouted == [2: RunRouting(labels: ["suite": "a", "team": "qa"])])
             // The routing travels with each active run, read once at start-up.
             let routing = try await store.activeRuns().mapValues(\.routing)
             #expect(routing[1] == RunRouting(labels: ["suite": "a"]))
-            #expect(routing[2] == RunRouting(labels: ["suite": "a", "team": "qa"], notifiers: ["ops"]))
+            #expect(routing[2] == RunRouting(labels: ["suite": "a", "team": "qa"]))
             #expect(routing[3] == RunRouting(labels: ["team": "qa"], notifiers: ["ops"]))
             #expect(try await store.activeRuns().keys.sorted() == [1, 2, 3])
             #expect(try await store.activeRuns()[1]?.submittedAt == t0)
@@ -129,7 +130,10 @@ import Testing
             // Left as it was: no migration applied, nothing deleted.
             let after = try DatabaseQueue(path: path)
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-            #expect(applied == ["v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v9-from-the-future"])
+            #expect(
+                applied == [
+                    "v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v5-routings", "v9-from-the-future",
+                ])
             #expect(try await after.read { db in try db.tableExists("runs") })
         }
     }

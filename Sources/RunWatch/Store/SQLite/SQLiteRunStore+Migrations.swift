@@ -69,6 +69,11 @@ extension SQLiteRunStore {
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN content INTEGER NOT NULL DEFAULT 1")
             try db.execute(sql: "UPDATE outbox SET content = 0")
         }
+        // Labels and notifier lists move out of every run row into one row per distinct
+        // routing; the old columns stay (empty) so no table is rebuilt.
+        migrator.registerMigration("v5-routings") { db in
+            try migrateToRoutings(db)
+        }
         return migrator
     }
 }

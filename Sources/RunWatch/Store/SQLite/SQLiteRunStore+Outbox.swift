@@ -42,7 +42,10 @@ extension SQLiteRunStore: Outbox {
         guard !ids.isEmpty else { return [] }
         let found = try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE id IN (\(databaseQuestionMarks(count: ids.count)))", arguments: StatementArguments(ids)
+                db,
+                sql:
+                    "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.id IN (\(databaseQuestionMarks(count: ids.count)))",
+                arguments: StatementArguments(ids)
             )
             .map(Self.message)
         }
@@ -83,7 +86,12 @@ extension SQLiteRunStore: Outbox {
 
     package func undelivered(limit: Int) async throws -> [OutboxMessage] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state != 'delivered' ORDER BY id LIMIT ?", arguments: [limit]).map(Self.message)
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT o.*, g.body AS routing_body FROM outbox o LEFT JOIN routings g ON g.id = o.routing WHERE o.state != 'delivered' ORDER BY o.id LIMIT ?",
+                arguments: [limit]
+            ).map(Self.message)
         }
     }
 
@@ -104,10 +112,15 @@ extension SQLiteRunStore: Outbox {
         }
     }
 
+    /// Rows select `routing_body` (the joined routing) so labels stored once come back.
     static func message(_ row: Row) -> OutboxMessage {
-        OutboxMessage(
+        var payload: Data = row["payload"]
+        if let body: String = row["routing_body"], let content = OutboxContent.decode(payload) {
+            payload = content.withLabels(Self.routing(body: body).labels).encoded()
+        }
+        return OutboxMessage(
             id: row["id"], notifier: row["notifier"], runID: row["run_id"], event: row["event"],
-            idempotencyKey: row["idempotency_key"], payload: row["payload"], alert: row["alert"], isContent: row["content"] == 1,
+            idempotencyKey: row["idempotency_key"], payload: payload, alert: row["alert"], isContent: row["content"] == 1,
             attempts: row["attempts"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), state: row["state"], lastError: row["last_error"])
     }

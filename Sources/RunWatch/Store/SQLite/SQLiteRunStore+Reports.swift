@@ -37,7 +37,11 @@ extension SQLiteRunStore: Reports {
 
     package func history(of id: RunID) async throws -> RunHistory? {
         try await pool.read { db in
-            guard let run = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+            guard
+                let run = try Row.fetchOne(
+                    db, sql: "SELECT r.*, g.body AS routing_body FROM runs r LEFT JOIN routings g ON g.id = r.routing WHERE r.id = ?",
+                    arguments: [id])
+            else { return nil }
             let transitions = try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE run_id = ? ORDER BY id", arguments: [id]).map(
                 Self.transition)
             let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
@@ -48,7 +52,7 @@ extension SQLiteRunStore: Reports {
             return RunHistory(
                 id: id, status: run["status"], success: run["success"],
                 snapshot: snapshotText.flatMap { try? JSONDecoder().decode(RunSnapshot.self, from: Data($0.utf8)) },
-                labels: Self.decode([String: String].self, run["labels"]) ?? [:],
+                labels: Self.routing(body: run["routing_body"]).labels,
                 submittedAt: Date(timeIntervalSince1970: run["submitted_at"]),
                 transitions: transitions, deliveries: deliveries)
         }

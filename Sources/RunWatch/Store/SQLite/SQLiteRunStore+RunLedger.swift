@@ -5,33 +5,40 @@ import RunWatchCore
 /// Runs, their state and their transitions.
 extension SQLiteRunStore: RunLedger {
     package func ingest(_ submission: SpoolSubmission, at date: Date) async throws -> Ingested {
-        let labelsJSON = submission.labels.isEmpty ? nil : Self.json(submission.labels)
-        let notifiersJSON = submission.notifiers.map(Self.json)
+        let requested = RunRouting(labels: submission.labels, notifiers: submission.notifiers)
         let now = date.timeIntervalSince1970
         return try await pool.write { db in
+            let routingID = try Self.routingID(requested, db)
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO runs (id, labels, notifiers, submitted_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                    INSERT INTO runs (id, routing, submitted_at, updated_at)
+                    VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                     """)
-            var result = Ingested(routing: RunRouting(labels: submission.labels, notifiers: submission.notifiers))
+            var result = Ingested(routing: requested)
             var existing: [RunID] = []
             for id in submission.runIDs {
-                try insert.execute(arguments: [id, labelsJSON, notifiersJSON, now, now])
+                try insert.execute(arguments: [id, routingID, now, now])
                 if db.changesCount == 1 { result.newIDs.append(id) } else { existing.append(id) }
             }
-            // Re-submitting is idempotent; new labels merge over old ones.
-            if !existing.isEmpty, !submission.labels.isEmpty || submission.notifiers != nil {
-                for id in existing {
-                    let row = try Row.fetchOne(db, sql: "SELECT labels, notifiers FROM runs WHERE id = ?", arguments: [id])
-                    var labels = Self.decode([String: String].self, row?["labels"]) ?? [:]
-                    labels.merge(submission.labels) { _, new in new }
-                    let notifiers = submission.notifiers.map(Self.json) ?? (row?["notifiers"] as String?)
-                    try db.execute(
-                        sql: "UPDATE runs SET labels = ?, notifiers = ?, updated_at = ? WHERE id = ?",
-                        arguments: [labels.isEmpty ? nil : Self.json(labels), notifiers, now, id])
-                    result.rerouted[id] = RunRouting(labels: labels, notifiers: Self.decode([String].self, notifiers))
+            // Re-submitting is idempotent, and can widen a run's routing but never narrow
+            // it (RunRouting.resubmitted): another team's file cannot silence a run.
+            guard !existing.isEmpty else { return result }
+            let current = try db.cachedStatement(
+                sql: "SELECT r.routing, g.body FROM runs r LEFT JOIN routings g ON g.id = r.routing WHERE r.id = ?")
+            let update = try db.cachedStatement(sql: "UPDATE runs SET routing = ?, updated_at = ? WHERE id = ?")
+            // Runs of one submission mostly share a routing: work each distinct one out once.
+            var merged: [Int64?: (RunRouting, Int64?)?] = [:]
+            for id in existing {
+                guard let row = try Row.fetchOne(current, arguments: [id]) else { continue }
+                let oldID: Int64? = row[0]
+                if merged[oldID] == nil {
+                    let old = Self.routing(body: row[1])
+                    let new = old.resubmitted(requested)
+                    merged[oldID] = new == old ? .some(nil) : (new, try Self.routingID(new, db))
                 }
+                guard case .some(.some(let (routing, newID))) = merged[oldID] else { continue }
+                try update.execute(arguments: [newID, now, id])
+                result.rerouted[id] = routing
             }
             return result
         }
@@ -42,26 +49,27 @@ extension SQLiteRunStore: RunLedger {
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE terminal = 0") ?? 0
             var result: [RunID: TrackedRun] = [:]
             result.reserveCapacity(count)
-            // Runs of one submission share their routing; decode each distinct one once and
-            // share its storage, instead of one copy per run.
-            var routings: [String: RunRouting] = [:]
+            // Decode each distinct routing once and share its storage across its runs.
+            var routings: [Int64: RunRouting] = [:]
             // Columns by position: this runs once per active run at start-up.
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, status, success, submitted_at, labels, notifiers FROM runs WHERE terminal = 0")
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT r.id, r.status, r.success, r.submitted_at, r.routing, g.body
+                    FROM runs r LEFT JOIN routings g ON g.id = r.routing WHERE r.terminal = 0
+                    """)
             while let row = try rows.next() {
                 let status: String? = row[1]
                 let success: Bool? = row[2]
                 let submitted: Double = row[3]
-                let labels: String? = row[4]
-                let notifiers: String? = row[5]
+                let routingID: Int64? = row[4]
                 var routing = RunRouting()
-                if labels != nil || notifiers != nil {
-                    let key = (labels ?? "") + "\u{0}" + (notifiers ?? "")
-                    if let known = routings[key] {
+                if let routingID {
+                    if let known = routings[routingID] {
                         routing = known
                     } else {
-                        routing = RunRouting(
-                            labels: Self.decode([String: String].self, labels) ?? [:], notifiers: Self.decode([String].self, notifiers))
-                        routings[key] = routing
+                        routing = Self.routing(body: row[5])
+                        routings[routingID] = routing
                     }
                 }
                 result[row[0]] = TrackedRun(
@@ -109,9 +117,12 @@ extension SQLiteRunStore: RunLedger {
                     """)
             let enqueue = try db.cachedStatement(
                 sql: """
-                    INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, created_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
+                    INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, alert, routing, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                     """)
+            let runRouting = try db.cachedStatement(
+                sql: "SELECT r.routing, g.body FROM runs r JOIN routings g ON g.id = r.routing WHERE r.id = ?")
+            var labelsByRouting: [Int64: [String: String]] = [:]
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
                 // What the API said of a run that ended badly is kept for `runwatch show`;
@@ -131,8 +142,21 @@ extension SQLiteRunStore: RunLedger {
                 }
             }
             for message in record.messages where !missing.contains(message.runID) {
+                // The labels live once in `routings`; the row refers to them (when they are
+                // the run's stored labels, which they are unless a re-submission added a
+                // key since this answer was drafted: then the row keeps its own copy).
+                var payload = message.payload
+                var routing: Int64?
+                if let row = try Row.fetchOne(runRouting, arguments: [message.runID]) {
+                    let id: Int64 = row[0]
+                    if labelsByRouting[id] == nil { labelsByRouting[id] = Self.routing(body: row[1]).labels }
+                    if let content = OutboxContent.decode(payload), !content.labels.isEmpty, content.labels == labelsByRouting[id] {
+                        payload = content.withLabels([:]).encoded()
+                        routing = id
+                    }
+                }
                 try enqueue.execute(arguments: [
-                    message.notifier, message.runID, message.event, message.idempotencyKey, message.payload, message.alert, now, now,
+                    message.notifier, message.runID, message.event, message.idempotencyKey, payload, message.alert, routing, now, now,
                 ])
             }
             return missing
@@ -176,6 +200,7 @@ extension SQLiteRunStore: RunLedger {
                     DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
                     DELETE FROM prune_ids;
                     """)
+            try Self.pruneRoutings(db)
             return count
         }
     }
