@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func anIdleConnectionIsClosed() async throws {
-        let limits = LoopbackHTTPServer.Limits(maxBodyBytes: 0, maxConnections: 4, idleTimeout: .milliseconds(300))
+        let limits = LoopbackHTTPServer.Limits(maxBodyBytes: 0, maxConnections: 4, idleTimeout: .seconds(1))
         try await withServer(limits) { port in
             // Sends half a request head and then nothing: the server must not wait forever.
             let idle = try await RawTCPConnection(port: port).exchange("GET /metrics HTTP/1.1\r\n", timeout: .seconds(30))
