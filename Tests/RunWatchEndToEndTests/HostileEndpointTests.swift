@@ -175,6 +175,46 @@ import Testing
         }
     }
 
+    @Test func doctorAndNotifyTestShowARedirectAsAConfigurationError() async throws {
+        try await Self.withElsewhere { _, elsewhereURL in
+            try await withTemporaryDirectory { dir in
+                try await LoopbackServers.serve { servers in
+                    try writeFile(dir + "/key", servers.simulator.options.apiKey)
+                    let path = dir + "/runwatch.yaml"
+                    try writeFile(
+                        path,
+                        """
+                        api:
+                          base_url: \(servers.apiURL)
+                          api_key_file: \(dir)/key
+                        spool_dir: \(dir)/spool
+                        state_dir: \(dir)/state
+                        notifiers:
+                          - name: ops
+                            kind: slack
+                            url: \(servers.hooksURL)/slack/T0KEN
+                        """)
+                    var redirecting = WebhookReceiver.Behaviour()
+                    redirecting.hostile = .redirect(status: 301, location: elsewhereURL + "/services/T0KEN2")
+                    servers.receiver.setBehaviour(redirecting)
+                    servers.simulator.setHostile(.redirect(status: 302, location: elsewhereURL + "/bulk?x=T0KEN3"))
+
+                    let doctor = try await OperationsTests.runwatch(["doctor", "--config", path])
+                    #expect(doctor.status == 1)
+                    #expect(doctor.output.contains("FAIL api: no usable answer"), "\(doctor.output)")
+                    #expect(doctor.output.contains("the API answered 302, a redirect to host 127.0.0.1"), "\(doctor.output)")
+                    #expect(doctor.output.contains("FAIL notifier ops: answered 301 (redirect to host 127.0.0.1)"), "\(doctor.output)")
+                    let notify = try await OperationsTests.runwatch(["notify-test", "--config", path, "ops"])
+                    #expect(notify.status == 1)
+                    #expect(notify.output.contains("would disable this notifier until reload: answered 301"), "\(notify.output)")
+                    for output in [doctor.output, notify.output] {
+                        #expect(!output.contains("T0KEN"), "no URL in the output")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func anHTTPErrorNeverCarriesAHeaderValue() async throws {
         try await LoopbackServers.serve { servers in
             // An internal newline makes the header invalid; AsyncHTTPClient's error prints it.
