@@ -59,6 +59,11 @@ import Testing
                     #expect(after?.delivered == 0)
                     #expect(elsewhere.allRequests.isEmpty, "the redirect must not be followed")
                     #expect(h.receiver.deliveries.isEmpty)
+                    // The operator fixes the endpoint and reloads: the waiting alert goes out.
+                    h.receiver.setBehaviour(WebhookReceiver.Behaviour())
+                    try h.daemon.reload(h.configuration)
+                    let delivered = await waitUntil(timeout: .seconds(30)) { await summary(h)?.delivered == 1 }
+                    #expect(delivered, "the kept message goes out after the reload")
                 }
             }
         }
