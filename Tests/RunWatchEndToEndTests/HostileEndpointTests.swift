@@ -220,6 +220,30 @@ import Testing
         }
     }
 
+    @Test func checkConfigRefusesPlainHTTPToAnotherHostNamingTheKeys() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/runwatch.yaml"
+            try writeFile(
+                path,
+                """
+                api:
+                  base_url: http://api.cekura.ai
+                notifiers:
+                  - name: ci
+                    kind: webhook
+                    url: http://ci.example.org/hooks/T0KEN
+                """)
+            let refused = try await OperationsTests.runwatch(["check-config", "--config", path])
+            #expect(refused.status == 78, "\(refused.output)")
+            #expect(refused.output.contains("api.base_url: uses http: runwatch sends secrets only over https"), "\(refused.output)")
+            #expect(refused.output.contains("notifiers[0].url: uses http"), "\(refused.output)")
+            #expect(!refused.output.contains("T0KEN"))
+            try writeFile(path, "api:\n  base_url: http://127.0.0.1:8080\n")
+            let loopback = try await OperationsTests.runwatch(["check-config", "--config", path])
+            #expect(loopback.status == 0, "\(loopback.output)")
+        }
+    }
+
     @Test func anHTTPErrorNeverCarriesAHeaderValue() async throws {
         try await LoopbackServers.serve { servers in
             // An internal newline makes the header invalid; AsyncHTTPClient's error prints it.
