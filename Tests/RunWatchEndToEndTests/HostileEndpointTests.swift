@@ -4,6 +4,10 @@ import RunWatchCore
 import RunWatchTesting
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The API and the receivers as hostile peers: redirects are never followed (nothing
 /// marked delivered, the key never reaches another host), a trickled body fails within
 /// the deadline and does not hold shutdown, a huge body is read only up to its cap.
@@ -140,6 +144,45 @@ import Testing
                 }
             }
             #expect(ended, "graceful shutdown must not wait on a trickling API")
+        }
+    }
+
+    @Test func theDaemonProcessExitsCleanlyOnSIGTERMWhileAReceiverTrickles() async throws {
+        try await withTemporaryDirectory { dir in
+            try await LoopbackServers.serve { servers in
+                let config = dir + "/runwatch.yaml"
+                try writeFile(
+                    config,
+                    """
+                    api:
+                      base_url: \(servers.apiURL)
+                      poll_interval: 300ms
+                    spool_dir: \(dir)/spool
+                    state_dir: \(dir)/state
+                    notifiers:
+                      - name: ci
+                        kind: webhook
+                        url: \(servers.hooksURL)/hooks
+                        timeout: 10s
+                    """)
+                var trickling = WebhookReceiver.Behaviour()
+                trickling.hostile = .trickle(every: .seconds(1))
+                servers.receiver.setBehaviour(trickling)
+                servers.simulator.addRun(1, script: Self.failing)
+                let process = try DaemonProcess(config: config, apiKey: servers.simulator.options.apiKey)
+                let started = await waitUntil(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: dir + "/spool/tmp") }
+                #expect(started)
+                try SpoolWriter.submit(.init(runIDs: [1]), to: SpoolDirectory(root: dir + "/spool"))
+                let inFlight = await waitUntil(timeout: .seconds(30)) { servers.receiver.attempts >= 1 }
+                #expect(inFlight, "a delivery should be trickling when SIGTERM comes")
+                process.kill(SIGTERM)
+                let exited = await process.waitForExit(timeout: 30)
+                #expect(exited, "SIGTERM must end the daemon within the delivery deadline")
+                guard exited else { return }
+                #expect(process.exitedNormally && process.exitStatus == 0)
+                let summary = try await SQLiteRunStore.open(directory: dir + "/state", readOnly: true).summary()
+                #expect(summary.outboxPending == 1 && summary.delivered == 0, "the alert stays in the outbox for the next start")
+            }
         }
     }
 
