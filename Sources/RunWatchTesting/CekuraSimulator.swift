@@ -44,6 +44,8 @@ package final class CekuraSimulator: Sendable {
         var recentRequests: [ContinuousClock.Instant] = []
         var requestTimes: [Double] = []
         var inFlight = 0
+        var hostile: HostileAnswer?
+        var hostileBytesSent = 0
     }
 
     package let options: Options
@@ -80,6 +82,15 @@ package final class CekuraSimulator: Sendable {
     }
 
     package var faults: SimulatorFaults { state.withLock { $0.faults } }
+
+    /// Answers every bulk request this way (a redirect, a trickled or a huge body) until
+    /// set to nil; admin routes keep working.
+    package func setHostile(_ hostile: HostileAnswer?) {
+        state.withLock { $0.hostile = hostile }
+    }
+
+    /// Body bytes the hostile answers got out before the client closed (or finished).
+    package var hostileBytesSent: Int { state.withLock { $0.hostileBytesSent } }
     package var counters: SimulatorCounters { state.withLock { $0.counters } }
 
     /// The true final status and success of a run.
@@ -122,7 +133,24 @@ package final class CekuraSimulator: Sendable {
 
     // MARK: HTTP
 
-    package func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+    /// `handle`, or the hostile answer when one is set (for `ScriptedHTTPServer`).
+    package func answer(_ request: ScriptedHTTPServer.Request) async -> ScriptedHTTPServer.Answer {
+        if !request.path.hasPrefix("/_sim/") {
+            let hostile = state.withLock { state -> HostileAnswer? in
+                guard let hostile = state.hostile else { return nil }
+                state.counters.requests += 1
+                state.counters.bulkRequests += 1
+                state.hostileBytesSent = 0
+                return hostile
+            }
+            if let hostile {
+                return hostile.answer { sent in self.state.withLock { $0.hostileBytesSent = sent } }
+            }
+        }
+        return .plain(await handle(request))
+    }
+
+    package func handle(_ request: ScriptedHTTPServer.Request) async -> ScriptedHTTPServer.Response {
         if request.path.hasPrefix("/_sim/") { return admin(request) }
         guard request.method == "GET",
             request.path == "/test_framework/v1/runs/bulk/" || request.path == "/test_framework/v2/runs/bulk/"
@@ -150,11 +178,11 @@ package final class CekuraSimulator: Sendable {
     }
 
     private enum Decision {
-        case respond(LoopbackHTTPServer.Response)
+        case respond(ScriptedHTTPServer.Response)
         case runs(ids: [RunID], truncate: Bool)
     }
 
-    private func decide(_ request: LoopbackHTTPServer.Request, at now: ContinuousClock.Instant, state: inout State) -> Decision {
+    private func decide(_ request: ScriptedHTTPServer.Request, at now: ContinuousClock.Instant, state: inout State) -> Decision {
         let faults = state.faults
         if faults.outage {
             state.counters.dropped += 1
@@ -213,7 +241,7 @@ package final class CekuraSimulator: Sendable {
         return .runs(ids: ids, truncate: state.rng.unit() < faults.truncateRate)
     }
 
-    private func rateLimit(seconds: Double, at now: ContinuousClock.Instant, state: inout State) -> LoopbackHTTPServer.Response {
+    private func rateLimit(seconds: Double, at now: ContinuousClock.Instant, state: inout State) -> ScriptedHTTPServer.Response {
         state.counters.rateLimited += 1
         let until = now + .secondsDouble(seconds)
         state.retryAfterUntil = max(state.retryAfterUntil ?? until, until)
@@ -228,7 +256,7 @@ package final class CekuraSimulator: Sendable {
         return .json(429, Data(#"{"detail": "Request was throttled."}"#.utf8), headers: [("Retry-After", value)])
     }
 
-    private func answer(_ decision: Decision, at now: ContinuousClock.Instant, state: inout State) -> LoopbackHTTPServer.Response {
+    private func answer(_ decision: Decision, at now: ContinuousClock.Instant, state: inout State) -> ScriptedHTTPServer.Response {
         guard case .runs(let ids, let truncate) = decision else {
             if case .respond(let response) = decision { return response }
             return .dropConnection
@@ -273,7 +301,7 @@ package final class CekuraSimulator: Sendable {
 
     // MARK: Admin
 
-    private func admin(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
+    private func admin(_ request: ScriptedHTTPServer.Request) -> ScriptedHTTPServer.Response {
         switch (request.method, request.path) {
         case ("GET", "/_sim/stats"):
             let counters = self.counters

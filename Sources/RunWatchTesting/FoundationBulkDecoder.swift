@@ -65,15 +65,16 @@ private struct LossyRun: Decodable {
         decoded = .run(
             RunSnapshot(
                 id: id,
-                status: RunStatus(rawValue: status),
+                // The same bounds as the scanner: one line for a status, capped strings.
+                status: RunStatus(rawValue: UntrustedText.printable(status, limit: RunSnapshot.Limits.status)),
                 success: success,
                 scenarioName: fields.string(.scenarioName),
                 agentName: fields.string(.agentName),
                 personalityName: fields.string(.personalityName),
-                errorMessage: fields.string(.errorMessage).flatMap { $0.isEmpty ? nil : $0 },
+                errorMessage: fields.string(.errorMessage, limit: RunSnapshot.Limits.errorMessage).flatMap { $0.isEmpty ? nil : $0 },
                 endedReason: endedReason,
                 duration: duration,
-                voiceRecordingURL: fields.string(.voiceRecordingURL).flatMap { $0.isEmpty ? nil : $0 },
+                voiceRecordingURL: fields.string(.voiceRecordingURL, limit: RunSnapshot.Limits.url).flatMap { $0.isEmpty ? nil : $0 },
                 resultID: fields.int(.resultID) ?? (container.contains(.resultID) ? nil : fields.int(.result)),
                 projectID: fields.int(.projectID) ?? (container.contains(.projectID) ? nil : fields.int(.project)),
                 anomalies: fields.anomalies))
@@ -120,14 +121,18 @@ private struct LossyFields {
         !container.contains(key) || ((try? container.decodeNil(forKey: key)) ?? false)
     }
 
-    mutating func string(_ key: FieldKey) -> String? { read(String.self, key, "a string") }
+    mutating func string(_ key: FieldKey, limit: Int = RunSnapshot.Limits.name) -> String? {
+        read(String.self, key, "a string").map { UntrustedText.capped($0, to: limit) }
+    }
     mutating func bool(_ key: FieldKey) -> Bool? { read(Bool.self, key, "a boolean") }
     mutating func int(_ key: FieldKey) -> Int? { read(Int.self, key, "an integer") }
 
     /// "MM:SS" as sent, or a number of seconds (`0` for calls that never connected).
     mutating func duration() -> String? {
         if isNullOrAbsent(.duration) { return nil }
-        if let text = try? container.decode(String.self, forKey: .duration) { return text.isEmpty ? nil : text }
+        if let text = try? container.decode(String.self, forKey: .duration) {
+            return text.isEmpty ? nil : UntrustedText.capped(text, to: RunSnapshot.Limits.duration)
+        }
         if let seconds = try? container.decode(Double.self, forKey: .duration), seconds.isFinite, seconds >= 0, seconds < 1e9 {
             let whole = Int(seconds.rounded())
             return String(format: "%02d:%02d", whole / 60, whole % 60)
@@ -146,6 +151,6 @@ private struct LossyFields {
         var inner = LossyFields(metadata)
         let reason = inner.read(String.self, .endedReason, "a string", prefix: "metadata.")
         anomalies += inner.anomalies
-        return reason.flatMap { $0.isEmpty ? nil : $0 }
+        return reason.flatMap { $0.isEmpty ? nil : UntrustedText.capped($0, to: RunSnapshot.Limits.name) }
     }
 }

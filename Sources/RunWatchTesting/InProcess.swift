@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// shuts down gracefully (its services drain) and the servers stop.
 package enum InProcess {
     /// Serves `servers` while `body` runs.
-    package static func serving<T: Sendable>(_ servers: [LoopbackHTTPServer], _ body: () async throws -> T) async throws -> T {
+    package static func serving<T: Sendable>(_ servers: [any LoopbackServing], _ body: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for server in servers {
                 group.addTask { try await server.run() }
@@ -30,3 +30,10 @@ package enum InProcess {
         }
     }
 }
+
+/// A server that serves until its task is cancelled.
+package protocol LoopbackServing: Sendable {
+    func run() async throws
+}
+
+extension ScriptedHTTPServer: LoopbackServing {}

@@ -16,8 +16,8 @@ package struct LoopbackServers: Sendable {
         simulator: CekuraSimulator = CekuraSimulator(), receiver: WebhookReceiver = WebhookReceiver(),
         _ body: (LoopbackServers) async throws -> T
     ) async throws -> T {
-        let api = try await LoopbackHTTPServer.bind { await simulator.handle($0) }
-        let hooks = try await LoopbackHTTPServer.bind { await receiver.handle($0) }
+        let api = try await ScriptedHTTPServer.bind { await simulator.answer($0) }
+        let hooks = try await ScriptedHTTPServer.bind { await receiver.answer($0) }
         let servers = LoopbackServers(simulator: simulator, receiver: receiver, apiURL: api.baseURL, hooksURL: hooks.baseURL)
         return try await InProcess.serving([api, hooks]) { try await body(servers) }
     }

@@ -35,6 +35,8 @@ package final class WebhookReceiver: Sendable {
         package var fixedAnswer: (status: Int, body: String)?
         /// Answer 400 `invalid_blocks` to Slack messages that have blocks (text-only passes).
         package var refuseBlocks = false
+        /// Answer every request this way: a redirect, a trickled or a huge body.
+        package var hostile: HostileAnswer?
         package init() {}
     }
 
@@ -45,6 +47,7 @@ package final class WebhookReceiver: Sendable {
         var refused = 0
         var behaviour = Behaviour()
         var rng: SplitMix64
+        var hostileBytesSent = 0
     }
 
     private let state: Mutex<State>
@@ -64,10 +67,29 @@ package final class WebhookReceiver: Sendable {
     /// Every request, accepted or not, in arrival order.
     package var allRequests: [Delivery] { state.withLock { $0.all } }
     package var refused: Int { state.withLock { $0.refused } }
+    /// Body bytes the last hostile answer got out before the client closed (or finished).
+    package var hostileBytesSent: Int { state.withLock { $0.hostileBytesSent } }
 
-    package func handle(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+    /// `handle`, or the hostile answer when the behaviour sets one (for `ScriptedHTTPServer`).
+    package func answer(_ request: ScriptedHTTPServer.Request) async -> ScriptedHTTPServer.Answer {
         let delivery = Delivery(method: request.method, path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
-        let (response, delay): (LoopbackHTTPServer.Response, Double) = state.withLock { state in
+        let hostile = state.withLock { state -> HostileAnswer? in
+            guard let hostile = state.behaviour.hostile else { return nil }
+            state.attempts += 1
+            state.refused += 1
+            state.all.append(delivery)
+            state.hostileBytesSent = 0
+            return hostile
+        }
+        if let hostile {
+            return hostile.answer { sent in self.state.withLock { $0.hostileBytesSent = sent } }
+        }
+        return .plain(await handle(request))
+    }
+
+    package func handle(_ request: ScriptedHTTPServer.Request) async -> ScriptedHTTPServer.Response {
+        let delivery = Delivery(method: request.method, path: request.path, headers: request.headers, body: request.body, receivedAt: Date())
+        let (response, delay): (ScriptedHTTPServer.Response, Double) = state.withLock { state in
             let delay = state.behaviour.delaySeconds
             state.attempts += 1
             state.all.append(delivery)

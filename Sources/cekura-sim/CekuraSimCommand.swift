@@ -53,7 +53,7 @@ struct CekuraSimCommand: AsyncParsableCommand {
             }
             simulator.addRandomRuns(bounds[0]...bounds[1])
         }
-        let server = try await LoopbackHTTPServer.bind(port: port) { await simulator.handle($0) }
+        let server = try await ScriptedHTTPServer.bind(port: port) { await simulator.answer($0) }
         print("cekura-sim listening on \(server.baseURL) (API key '\(apiKey)', \(simulator.registeredIDs.count) runs registered)")
         guard let receiverPort else {
             fflush(nil)  // a parent reading the port through a pipe must see this line now
@@ -75,7 +75,7 @@ struct CekuraSimCommand: AsyncParsableCommand {
             data.append(0x0A)
             _ = data.withUnsafeBytes { write(logFD, $0.baseAddress, $0.count) }
         }
-        let hooks = try await LoopbackHTTPServer.bind(port: receiverPort) { await receiver.handle($0) }
+        let hooks = try await ScriptedHTTPServer.bind(port: receiverPort) { await receiver.answer($0) }
         print("webhook receiver listening on \(hooks.baseURL)" + (receiverLog.map { " (log: \($0))" } ?? ""))
         fflush(nil)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -98,7 +98,7 @@ struct LatencyBenchmark {
         let sim = simulator()
         let ids = Array(1...runs)
         sim.addRandomRuns(ids)
-        let server = try await LoopbackHTTPServer.bind { await sim.handle($0) }
+        let server = try await ScriptedHTTPServer.bind { await sim.answer($0) }
         let started = ContinuousClock.now
         let doneStatuses: Set<String> = ["completed", "failed", "timeout"]
         let lastEnd = ContinuousClock.now + .seconds(90)

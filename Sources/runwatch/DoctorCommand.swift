@@ -39,17 +39,20 @@ struct DoctorCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let environment = credentialEnvironment(credentialsDir)
-        await checkAPI(config, environment, &report)
+        // The daemon's own clients: no redirects followed, the same deadlines and caps.
+        let http = OutboundHTTP(apiReadTimeout: config.api.requestTimeout)
+        await checkAPI(config, environment, http, &report)
         for notifier in config.notifiers {
-            await check(notifier, environment, &report)
+            await check(notifier, environment, http, &report)
         }
+        await http.shutdown()
         checkFolders(config, &report)
         await checkStore(config, &report)
         print(report.failures == 0 ? "all checks passed" : "\(report.failures) check(s) failed")
         if report.failures > 0 { throw ExitCode(1) }
     }
 
-    private func checkAPI(_ config: Configuration, _ environment: [String: String], _ report: inout Report) async {
+    private func checkAPI(_ config: Configuration, _ environment: [String: String], _ http: OutboundHTTP, _ report: inout Report) async {
         let key: Secret
         do {
             key = try SecretSource.apiKey(configuration: config, environment: environment)
@@ -59,19 +62,20 @@ struct DoctorCommand: AsyncParsableCommand {
             return
         }
         let client = CekuraClient(
-            baseURL: config.api.baseURL, bulkPath: config.api.bulkPath, apiKey: key, http: .shared,
-            timeout: config.api.requestTimeout, retryAfterCap: config.api.retryAfterCap)
+            baseURL: config.api.baseURL, bulkPath: config.api.bulkPath, apiKey: key, http: http.api,
+            timeout: config.api.requestTimeout, retryAfterCap: config.api.retryAfterCap, maxBodyBytes: config.api.maxResponseSize)
         // One real request for an id that need not exist: an empty array is a fine answer.
         switch await client.fetch([1], now: { Date() }) {
         case .runs(let runs): report.pass("api", "\(config.api.baseURL)\(config.api.bulkPath) answered with \(runs.count) run(s); key accepted")
         case .rateLimited: report.pass("api", "reachable and the key works, but rate limited right now (429)")
-        case .keyRejected(let status, let detail): report.fail("api", "key rejected (HTTP \(status): \(detail))")
-        case .batchRefused(let status, let detail): report.fail("api", "request refused (HTTP \(status): \(detail)); is bulk_path right?")
-        case .retryable(let reason): report.fail("api", "no usable answer from \(config.api.baseURL): \(reason)")
+        case .keyRejected(let status, let detail): report.fail("api", "key rejected (HTTP \(status): \(UntrustedText.printable(detail)))")
+        case .batchRefused(let status, let detail):
+            report.fail("api", "request refused (HTTP \(status): \(UntrustedText.printable(detail))); is bulk_path right?")
+        case .retryable(let reason): report.fail("api", "no usable answer from \(config.api.baseURL): \(UntrustedText.printable(reason))")
         }
     }
 
-    private func check(_ notifier: Configuration.Notifier, _ environment: [String: String], _ report: inout Report) async {
+    private func check(_ notifier: Configuration.Notifier, _ environment: [String: String], _ http: OutboundHTTP, _ report: inout Report) async {
         let name = "notifier \(notifier.name)"
         let endpoint: NotifierQueue.Endpoint
         do {
@@ -81,14 +85,14 @@ struct DoctorCommand: AsyncParsableCommand {
             return
         }
         if send {
-            let sender = NotificationSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
+            let sender = NotificationSender(endpoint: endpoint, http: http.notifiers, logger: Logger(label: "runwatch"))
             let body = NotifierRoute(notifier).payload(for: NotifyTestCommand.sampleAlert(), history: [])
             let result = await sender.send(body, key: "msg_doctor_\(Int(Date().timeIntervalSince1970))")
             let answer = result.status.map { "HTTP \($0)" } ?? "no answer"
             if case .delivered = result.verdict {
                 report.pass(name, "sample alert delivered (\(answer))")
             } else {
-                report.fail(name, "sample alert not delivered: \(result.verdict)")
+                report.fail(name, "sample alert not delivered: \(UntrustedText.printable("\(result.verdict)"))")
             }
             return
         }
@@ -96,11 +100,17 @@ struct DoctorCommand: AsyncParsableCommand {
         var request = HTTPClientRequest(url: endpoint.url.value)
         request.method = .HEAD
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await http.notifiers.boundedExchange(
+                request, deadline: endpoint.timeout, limit: NotificationSender.answerLimit, overflow: .truncate)
+            if RedirectAnswer.isRedirect(response.status) {
+                // The daemon would disable the notifier on its first delivery.
+                report.fail(name, RedirectAnswer.notifierReason(status: response.status, location: response.headers.first(name: "Location")))
+                return
+            }
             report.pass(
-                name, "\(notifier.kind.rawValue) endpoint reachable (answered HTTP \(response.status.code) to HEAD; use --send to post a sample)")
+                name, "\(notifier.kind.rawValue) endpoint reachable (answered HTTP \(response.status) to HEAD; use --send to post a sample)")
         } catch {
-            report.fail(name, "endpoint not reachable: \(NotificationSender.redacted(error))")
+            report.fail(name, "endpoint not reachable: \(HTTPErrorText.describe(error))")
         }
     }
 

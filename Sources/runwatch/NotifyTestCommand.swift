@@ -32,8 +32,11 @@ struct NotifyTestCommand: AsyncParsableCommand {
         let alert = Self.sampleAlert()
         let route = NotifierRoute(notifier)
         let body = route.payload(for: alert, history: [])
-        let sender = NotificationSender(endpoint: endpoint, http: .shared, logger: Logger(label: "runwatch"))
+        // The daemon's own client for notifiers: no redirects, the same deadline and caps.
+        let http = OutboundHTTP(apiReadTimeout: config.api.requestTimeout)
+        let sender = NotificationSender(endpoint: endpoint, http: http.notifiers, logger: Logger(label: "runwatch"))
         let result = await sender.send(body, key: "msg_notify_test_\(Int(Date().timeIntervalSince1970))")
+        await http.shutdown()
         let answer = result.status.map { "HTTP \($0)" } ?? "no answer"
         switch result.verdict {
         case .delivered:
@@ -45,7 +48,7 @@ struct NotifyTestCommand: AsyncParsableCommand {
             print("\(name): refused, would be a dead letter: \(reason)")
             throw ExitCode(1)
         case .disable(let reason):
-            print("\(name): the endpoint is gone or forbids us; the daemon would disable this notifier: \(reason)")
+            print("\(name): the daemon would disable this notifier until reload: \(reason)")
             throw ExitCode(1)
         }
     }

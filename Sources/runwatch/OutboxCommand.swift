@@ -47,7 +47,7 @@ struct OutboxCommand: AsyncParsableCommand {
                     m.event.padding(toLength: 18, withPad: " ", startingAt: 0),
                     String(m.attempts).padding(toLength: 9, withPad: " ", startingAt: 0),
                     m.createdAt.formatted(.iso8601).padding(toLength: 22, withPad: " ", startingAt: 0),
-                    m.lastError ?? "",
+                    UntrustedText.printable(m.lastError ?? ""),
                 ]
                 print(columns.joined(separator: " "))
             }

@@ -23,7 +23,9 @@ struct ShowCommand: AsyncParsableCommand {
             printError("run \(id) is not in the store")
             throw ExitCode(1)
         }
-        print("run \(history.id): \(history.status ?? "submitted, not yet seen")" + (history.success.map { " (success: \($0))" } ?? ""))
+        // Everything below came from the API or a producer: one line each, bounded.
+        func show(_ text: String) -> String { UntrustedText.printable(text, limit: 2000) }
+        print("run \(history.id): \(show(history.status ?? "submitted, not yet seen"))" + (history.success.map { " (success: \($0))" } ?? ""))
         print("submitted: \(history.submittedAt.formatted(.iso8601))")
         if let run = history.snapshot {
             for (label, value) in [
@@ -31,21 +33,21 @@ struct ShowCommand: AsyncParsableCommand {
                 ("duration", run.duration), ("ended reason", run.endedReason), ("error", run.errorMessage),
                 ("recording", run.voiceRecordingURL), ("dashboard", run.dashboardURL),
             ] {
-                if let value { print("\(label): \(value)") }
+                if let value { print("\(label): \(show(value))") }
             }
         }
         if !history.labels.isEmpty {
-            print("labels: " + history.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            print("labels: " + show(history.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))
         }
         print("transitions:")
         for change in history.transitions {
-            print("  \(change.at.formatted(.iso8601))  \(change.from?.rawValue ?? "submitted") → \(change.to)")
+            print("  \(change.at.formatted(.iso8601))  \(show(change.from?.rawValue ?? "submitted")) → \(show(change.to.rawValue))")
         }
         print("deliveries:" + (history.deliveries.isEmpty ? " none" : ""))
         for delivery in history.deliveries {
             print(
                 "  \(delivery.notifier): \(delivery.event) \(delivery.state) after \(delivery.attempts) attempt(s)"
-                    + (delivery.lastError.map { " — last error: \($0)" } ?? ""))
+                    + (delivery.lastError.map { " — last error: \(show($0))" } ?? ""))
         }
     }
 }

@@ -46,19 +46,22 @@ struct StatusCommand: AsyncParsableCommand {
         let order = ["submitted"] + RunStatus.known.map(\.rawValue)
         let statuses = summary.runsByStatus.keys.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
         for status in statuses {
-            print("  \(status.padding(toLength: 12, withPad: " ", startingAt: 0)) \(summary.runsByStatus[status] ?? 0)")
+            print(
+                "  \(UntrustedText.printable(status, limit: 64).padding(toLength: 12, withPad: " ", startingAt: 0)) \(summary.runsByStatus[status] ?? 0)"
+            )
         }
         if let oldest = summary.oldestActiveSubmittedAt {
             print("oldest active run submitted: \(oldest.formatted(.iso8601))")
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
-        print("API: \(summary.apiState ?? "not contacted yet")")
+        // The API's and receivers' words: one line each, bounded.
+        print("API: \(UntrustedText.printable(summary.apiState ?? "not contacted yet"))")
         for (name, reason) in summary.disabledNotifiers.sorted(by: { $0.key < $1.key }) {
-            print("notifier \(name) disabled until reload: \(reason)")
+            print("notifier \(name) disabled until reload: \(UntrustedText.printable(reason))")
         }
         if let error = summary.lastAPIError, let at = summary.lastAPIErrorAt {
-            print("last API error: \(error) (at \(at.formatted(.iso8601)))")
+            print("last API error: \(UntrustedText.printable(error)) (at \(at.formatted(.iso8601)))")
         }
     }
 }

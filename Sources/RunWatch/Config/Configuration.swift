@@ -29,7 +29,10 @@ package struct Configuration: Sendable, Equatable {
         package var maxConcurrentRequests = 2
         /// Per-status overrides of `poll_interval`, keyed by status value.
         package var statusIntervals: [String: Duration] = [:]
+        /// The whole bulk request, answer body included.
         package var requestTimeout: Duration = .seconds(30)
+        /// Larger answers are refused (and the batch halved).
+        package var maxResponseSize = CekuraClient.defaultMaxBodyBytes
         package var backoffBase: Duration = .seconds(1)
         package var backoffCap: Duration = .seconds(300)
         package var retryAfterCap: Duration = .seconds(900)
@@ -83,12 +86,14 @@ package struct Configuration: Sendable, Equatable {
         package var minInterval: Duration
         /// Deliveries under way at once (webhook: 4; Slack: always 1, paced).
         package var maxInFlight: Int
+        /// One delivery attempt, the answer's body included, ends after this.
+        package var timeout: Duration
 
         package init(
             name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil,
             events: Set<RunOutcome>? = nil, transitions: Bool = false, labels: [String: String] = [:],
             groupWindow: Duration? = nil, maxAge: Duration = .seconds(86400), bearerTokenFile: String? = nil,
-            minInterval: Duration? = nil, maxInFlight: Int? = nil
+            minInterval: Duration? = nil, maxInFlight: Int? = nil, timeout: Duration = NotificationSender.defaultTimeout
         ) {
             self.name = name
             self.kind = kind
@@ -104,6 +109,7 @@ package struct Configuration: Sendable, Equatable {
             self.bearerTokenFile = bearerTokenFile
             self.minInterval = minInterval ?? defaults.pace
             self.maxInFlight = maxInFlight ?? defaults.maxInFlight
+            self.timeout = timeout
         }
 
         package static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {

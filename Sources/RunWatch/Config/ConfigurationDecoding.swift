@@ -75,7 +75,8 @@ extension Configuration: Decodable {
 extension Configuration.API: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case base_url, bulk_path, api_key_file, batch_size, poll_interval, max_requests_per_second
-        case max_concurrent_requests, status_intervals, request_timeout, backoff_base, backoff_cap, retry_after_cap, key_rejected_retry
+        case max_concurrent_requests, status_intervals, request_timeout, max_response_size, backoff_base, backoff_cap, retry_after_cap
+        case key_rejected_retry
     }
 
     package init(from decoder: any Decoder) throws {
@@ -91,6 +92,7 @@ extension Configuration.API: Decodable {
         maxConcurrentRequests = try c.decodeIfPresent(Int.self, forKey: .max_concurrent_requests) ?? maxConcurrentRequests
         statusIntervals = try c.decodeIfPresent([String: ConfigDuration].self, forKey: .status_intervals)?.mapValues(\.value) ?? [:]
         requestTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .request_timeout)?.value ?? requestTimeout
+        maxResponseSize = try c.decodeIfPresent(ConfigByteCount.self, forKey: .max_response_size)?.value ?? maxResponseSize
         backoffBase = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_base)?.value ?? backoffBase
         backoffCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_cap)?.value ?? backoffCap
         retryAfterCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .retry_after_cap)?.value ?? retryAfterCap
@@ -116,6 +118,7 @@ extension Configuration.Watch: Decodable {
 extension Configuration.Notifier: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case name, kind, url, url_file, secret_file, events, labels, group_window, max_age, bearer_token_file, min_interval, max_in_flight
+        case timeout
     }
 
     package init(from decoder: any Decoder) throws {
@@ -154,7 +157,8 @@ extension Configuration.Notifier: Decodable {
             maxAge: try c.decodeIfPresent(ConfigDuration.self, forKey: .max_age)?.value ?? .seconds(86400),
             bearerTokenFile: try c.decodeIfPresent(String.self, forKey: .bearer_token_file),
             minInterval: try c.decodeIfPresent(ConfigDuration.self, forKey: .min_interval)?.value,
-            maxInFlight: try c.decodeIfPresent(Int.self, forKey: .max_in_flight)
+            maxInFlight: try c.decodeIfPresent(Int.self, forKey: .max_in_flight),
+            timeout: try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)?.value ?? NotificationSender.defaultTimeout
         )
     }
 }
@@ -168,6 +172,25 @@ struct ConfigDuration: Decodable {
         let text = try c.decode(String.self)
         do {
             value = try DurationText.parse(text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
+        }
+    }
+}
+
+/// A size written as text (`32MiB`) or a plain number of bytes.
+struct ConfigByteCount: Decodable {
+    var value: Int
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let bytes = try? c.decode(Int.self) {
+            value = bytes
+            return
+        }
+        let text = try c.decode(String.self)
+        do {
+            value = try ByteCountText.parse(text)
         } catch {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
         }

@@ -55,11 +55,7 @@ extension Configuration {
         func check(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) {
             if !ok { problems.append(ConfigurationError(file: "", keyPath: key, problem: problem())) }
         }
-        func isHTTPURL(_ text: String) -> Bool {
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return false }
-            return true
-        }
-        check(isHTTPURL(api.baseURL), "api.base_url", "'\(api.baseURL)' is not an http(s) URL")
+        if let problem = URLPolicy.problem(api.baseURL) { check(false, "api.base_url", problem) }
         check(api.bulkPath.hasPrefix("/"), "api.bulk_path", "must start with '/', got '\(api.bulkPath)'")
         check((1...1000).contains(api.batchSize), "api.batch_size", "must be between 1 and 1000, got \(api.batchSize)")
         check(api.pollInterval >= .milliseconds(100), "api.poll_interval", "must be at least 100ms")
@@ -75,6 +71,9 @@ extension Configuration {
         check(
             (1...16).contains(api.maxConcurrentRequests), "api.max_concurrent_requests", "must be between 1 and 16, got \(api.maxConcurrentRequests)")
         check(api.requestTimeout > .zero, "api.request_timeout", "must be above 0")
+        check(
+            (1 << 20...1 << 30).contains(api.maxResponseSize), "api.max_response_size",
+            "must be between 1MiB and 1GiB, got \(ByteCountText.format(api.maxResponseSize))")
         check(api.backoffBase > .zero, "api.backoff_base", "must be above 0")
         check(api.backoffCap >= api.backoffBase, "api.backoff_cap", "must be at least api.backoff_base")
         check(api.retryAfterCap >= .seconds(1), "api.retry_after_cap", "must be at least 1s")
@@ -101,7 +100,7 @@ extension Configuration {
             case (nil, nil): check(false, "\(key).url", "set url or url_file")
             case (.some, .some): check(false, "\(key).url", "set url or url_file, not both")
             // The URL is a secret (a Slack webhook URL grants posting): never echo it.
-            case (.some(let url), nil): check(isHTTPURL(url), "\(key).url", "is not an http(s) URL")
+            case (.some(let url), nil): if let problem = URLPolicy.problem(url) { check(false, "\(key).url", problem) }
             case (nil, .some): break
             }
             let sink = notifier.kind.sink.defaults
@@ -114,6 +113,7 @@ extension Configuration {
             check(notifier.groupWindow <= .seconds(300), "\(key).group_window", "must be at most 5m")
             check(notifier.maxAge >= .seconds(60), "\(key).max_age", "must be at least 1m")
             check(notifier.minInterval <= .seconds(60), "\(key).min_interval", "must be at most 1m")
+            check(notifier.timeout >= .seconds(1) && notifier.timeout <= .seconds(300), "\(key).timeout", "must be between 1s and 5m")
             check((1...64).contains(notifier.maxInFlight), "\(key).max_in_flight", "must be between 1 and 64, got \(notifier.maxInFlight)")
             check(
                 notifier.maxInFlight == 1 || sink.concurrent, "\(key).max_in_flight",

@@ -12,6 +12,10 @@ extension NotifierQueue.Endpoint {
                 url = Secret(value)
             } else if let file = notifier.urlFile {
                 url = try SecretSource.read(file, what: "notifier '\(notifier.name)' url_file", environment: environment)
+                // Checked when read (at start and on reload), like a `url` in the file.
+                if let problem = URLPolicy.problem(url.value) {
+                    throw Daemon.StartError(description: "notifier '\(notifier.name)' url_file: the URL in '\(file)' \(problem)")
+                }
             } else {
                 throw Daemon.StartError(description: "notifier '\(notifier.name)': set url or url_file")
             }
@@ -28,7 +32,8 @@ extension NotifierQueue.Endpoint {
             }
             return NotifierQueue.Endpoint(
                 name: notifier.name, kind: notifier.kind, url: url, signingKey: key, bearerToken: token,
-                groupWindow: notifier.groupWindow, maxAge: notifier.maxAge, pace: notifier.minInterval, maxInFlight: notifier.maxInFlight)
+                groupWindow: notifier.groupWindow, maxAge: notifier.maxAge, pace: notifier.minInterval, maxInFlight: notifier.maxInFlight,
+                timeout: notifier.timeout)
         } catch let error as SecretsError {
             throw Daemon.StartError(description: error.description)
         }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Prometheus
 import RunWatchCore
 import ServiceLifecycle
 import Synchronization
@@ -24,7 +25,7 @@ package final class Daemon: Sendable {
     private let configuration: Mutex<Configuration>
     private let environment: [String: String]
     private let systemd: SystemdNotifier
-    private let http: HTTPClient
+    private let http: OutboundHTTP
     private let logger: Logger
 
     package var currentConfiguration: Configuration { configuration.withLock { $0 } }
@@ -32,7 +33,7 @@ package final class Daemon: Sendable {
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
         services: [any Service], configuration: Configuration, environment: [String: String],
-        systemd: SystemdNotifier, http: HTTPClient, logger: Logger
+        systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger
     ) {
         self.store = store
         self.poller = poller
@@ -55,13 +56,29 @@ package final class Daemon: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger,
         systemd: SystemdNotifier = SystemdNotifier(),
-        http: HTTPClient = .shared,
+        http injected: HTTPClient? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) async throws -> Daemon {
         // Before any component exists: metric handles made earlier would stay no-ops.
         let registry = configuration.metricsListen.map { _ in RunWatchMetrics.bootstrap() }
-        let client = try makeClient(configuration, environment: environment, http: http)
+        // runwatch's own clients (no redirects, timeouts), or the one a test injected.
+        let http = injected.map { OutboundHTTP(injected: $0) } ?? OutboundHTTP(apiReadTimeout: configuration.api.requestTimeout)
+        do {
+            return try await prepare(
+                configuration: configuration, environment: environment, logger: logger, systemd: systemd, http: http, registry: registry,
+                now: now, random: random)
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+    }
+
+    private static func prepare(
+        configuration: Configuration, environment: [String: String], logger: Logger, systemd: SystemdNotifier, http: OutboundHTTP,
+        registry: PrometheusCollectorRegistry?, now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double
+    ) async throws -> Daemon {
+        let client = try makeClient(configuration, environment: environment, http: http.api)
         let endpoints = try resolveNotifiers(configuration, environment: environment)
 
         let spool = SpoolDirectory(root: configuration.spoolDir)
@@ -92,7 +109,7 @@ package final class Daemon: Sendable {
         }
         let delivery = DeliveryService(endpoints: endpoints) { endpoint in
             NotifierQueue(
-                endpoint: endpoint, store: store, http: http, logger: logger, now: now, random: random,
+                endpoint: endpoint, store: store, http: http.notifiers, logger: logger, now: now, random: random,
                 heartbeat: heartbeat, onChange: outboxChanged, onDisabled: onDisabled)
         }
         // A restart (like a reload) gives every notifier a fresh chance.
@@ -133,7 +150,7 @@ package final class Daemon: Sendable {
             }
         }
         let services: [any Service] =
-            metrics + [
+            [OutboundHTTPService(http: http)] + metrics + [
                 delivery,
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
@@ -156,7 +173,8 @@ package final class Daemon: Sendable {
         }
         return CekuraClient(
             baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
-            timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap)
+            timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap,
+            maxBodyBytes: configuration.api.maxResponseSize)
     }
 
     private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
@@ -187,7 +205,7 @@ package final class Daemon: Sendable {
         let client: CekuraClient
         let endpoints: [NotifierQueue.Endpoint]
         do {
-            client = try Self.makeClient(new, environment: environment, http: http)
+            client = try Self.makeClient(new, environment: environment, http: http.api)
             endpoints = try Self.resolveNotifiers(new, environment: environment)
         } catch {
             throw ReloadError(description: "\(error)")

@@ -7,6 +7,11 @@ import RunWatchCore
 /// One POST of a notification to an endpoint, with the headers its sink's transport adds,
 /// classified by its sink into a `DeliveryVerdict`. Used by the queues and by
 /// `runwatch notify-test` and `doctor`. Never puts the URL or a secret into an error text.
+///
+/// A receiver is an untrusted peer: the whole attempt (head and body) has a deadline,
+/// only the first 4 KiB of its answer are read before the connection is closed, and a
+/// redirect is never followed: it disables the notifier with a reason naming the
+/// `Location` host (its messages wait in the outbox until the URL is fixed).
 package struct NotificationSender: Sendable {
     /// What one send achieved, for the one message or the whole digest sent.
     package struct SendResult: Sendable {
@@ -14,11 +19,14 @@ package struct NotificationSender: Sendable {
         package var status: Int?
     }
 
+    /// The status decides; the body only explains, so its start is enough.
+    package static let answerLimit = 4096
+    package static let defaultTimeout: Duration = .seconds(15)
+
     package let endpoint: NotifierQueue.Endpoint
     let http: HTTPClient
     let logger: Logger
     let now: @Sendable () -> Date
-    let timeout: TimeAmount = .seconds(15)
 
     package init(endpoint: NotifierQueue.Endpoint, http: HTTPClient, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.endpoint = endpoint
@@ -37,36 +45,18 @@ package struct NotificationSender: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await http.execute(request, timeout: timeout)
-            // The status decides; the body only explains. Keep its start for the log and
-            // drain the rest: a large or broken body after a 2xx is still a delivery.
-            var prefix = Data()
-            do {
-                for try await chunk in response.body where prefix.count < 4096 {
-                    prefix.append(contentsOf: chunk.readableBytesView.prefix(4096 - prefix.count))
-                }
-            } catch {
-                logger.debug("could not read the whole response body", metadata: ["error": "\(Self.redacted(error))"])
+            let response = try await http.boundedExchange(request, deadline: endpoint.timeout, limit: Self.answerLimit, overflow: .truncate)
+            if RedirectAnswer.isRedirect(response.status) {
+                let reason = RedirectAnswer.notifierReason(status: response.status, location: response.headers.first(name: "Location"))
+                return SendResult(verdict: .disable(reason: reason), status: response.status)
             }
             let verdict = endpoint.kind.sink.classify(
-                status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                body: prefix, now: now(), retryAfterCap: .seconds(900))
-            return SendResult(verdict: verdict, status: Int(response.status.code))
+                status: response.status, retryAfter: response.headers.first(name: "Retry-After"),
+                body: response.body, now: now(), retryAfterCap: .seconds(900))
+            return SendResult(verdict: verdict, status: response.status)
         } catch {
             // The error text may contain the URL (a secret); say only what kind of failure.
-            return SendResult(verdict: .retry(reason: "connection failed: \(Self.redacted(error))", after: nil), status: nil)
+            return SendResult(verdict: .retry(reason: "request failed: \(HTTPErrorText.describe(error))", after: nil), status: nil)
         }
-    }
-
-    package static func redacted(_ error: any Error) -> String {
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .connectTimeout: return "connect timeout"
-            case .deadlineExceeded, .readTimeout: return "timeout"
-            case .remoteConnectionClosed: return "remote closed the connection"
-            default: return "HTTP client error"
-            }
-        }
-        return "\(type(of: error))"
     }
 }

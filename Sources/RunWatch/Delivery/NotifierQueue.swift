@@ -28,10 +28,13 @@ package final class NotifierQueue: Sendable {
         package var pace: Duration
         /// Sends under way at once.
         package var maxInFlight: Int
+        /// One attempt, answer body included, ends after this.
+        package var timeout: Duration
 
         package init(
             name: String, kind: Configuration.Notifier.Kind, url: Secret, signingKey: Data? = nil, bearerToken: Secret? = nil,
-            groupWindow: Duration = .zero, maxAge: Duration = .seconds(86400), pace: Duration = .zero, maxInFlight: Int = 1
+            groupWindow: Duration = .zero, maxAge: Duration = .seconds(86400), pace: Duration = .zero, maxInFlight: Int = 1,
+            timeout: Duration = NotificationSender.defaultTimeout
         ) {
             self.name = name
             self.kind = kind
@@ -42,6 +45,7 @@ package final class NotifierQueue: Sendable {
             self.maxAge = maxAge
             self.pace = pace
             self.maxInFlight = maxInFlight
+            self.timeout = timeout
         }
 
         var planSettings: DeliveryPlan.Settings {
@@ -255,7 +259,7 @@ package final class NotifierQueue: Sendable {
         depthOwed.withLock { $0 = true }
         if let disabled {
             logger.error(
-                "endpoint says it is gone or forbids us; notifier disabled until reload (its messages wait in the outbox)",
+                "notifier disabled until reload: the endpoint is gone, forbids us, or redirects (its messages wait in the outbox)",
                 metadata: ["error": "\(disabled)"])
             await onDisabled(endpoint.name, disabled)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunWatchCore
 import ServiceLifecycle
 
 /// Samples the gauges that are states rather than events (runs by status, outbox depth
@@ -20,7 +21,7 @@ package struct MetricsSampler: Service {
     package func run() async throws {
         var seenStatuses: Set<String> = []
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let counts = poller.countsByStatus()
+            let counts = poller.countsByStatus().reduce(into: [String: Int]()) { $0[RunStatus.metricLabel(stored: $1.key), default: 0] += $1.value }
             // A status that emptied must read 0, not keep its last value.
             seenStatuses.formUnion(counts.keys)
             for status in seenStatuses {

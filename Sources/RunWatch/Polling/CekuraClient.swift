@@ -6,6 +6,10 @@ import RunWatchCore
 
 /// Calls Cekura's bulk runs endpoint and classifies the answer. Transport failures are
 /// reported as `.retryable`, so the poller sees one vocabulary for every failure.
+///
+/// The API is a peer runwatch does not trust blindly: a redirect is never followed (the
+/// key would go with it), the whole exchange has a deadline (`timeout`, body included),
+/// and the answer has a size cap (`maxBodyBytes`).
 package struct CekuraClient: Sendable {
     package let baseURL: String
     package let bulkPath: String
@@ -13,16 +17,23 @@ package struct CekuraClient: Sendable {
     let http: HTTPClient
     package let timeout: Duration
     let retryAfterCap: Duration
-    /// Run objects carry transcripts; 100 of them are a few MB. Far above that is a fault.
-    static let maxBodyBytes = 64 * 1024 * 1024
+    /// Run objects carry transcripts (10–50 KB each, a long call a few hundred KB), so 100
+    /// of them are a few MB; an answer past this cap is refused as a whole.
+    package let maxBodyBytes: Int
 
-    package init(baseURL: String, bulkPath: String, apiKey: Secret, http: HTTPClient, timeout: Duration, retryAfterCap: Duration) {
+    package static let defaultMaxBodyBytes = 32 << 20
+
+    package init(
+        baseURL: String, bulkPath: String, apiKey: Secret, http: HTTPClient, timeout: Duration, retryAfterCap: Duration,
+        maxBodyBytes: Int = CekuraClient.defaultMaxBodyBytes
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.bulkPath = bulkPath
         self.apiKey = apiKey
         self.http = http
         self.timeout = timeout
         self.retryAfterCap = retryAfterCap
+        self.maxBodyBytes = maxBodyBytes
     }
 
     package func fetch(_ ids: [RunID], now: @Sendable () -> Date) async -> BulkAnswer {
@@ -33,24 +44,26 @@ package struct CekuraClient: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.secondsDouble * 1e9)))
-            let body = try await response.body.collect(upTo: Self.maxBodyBytes)
+            let response = try await http.boundedExchange(request, deadline: timeout, limit: maxBodyBytes, overflow: .fail)
+            if RedirectAnswer.isRedirect(response.status) {
+                return .retryable(RedirectAnswer.apiReason(status: response.status, location: response.headers.first(name: "Location")))
+            }
             return BulkAnswerClassifier.classify(
-                status: Int(response.status.code),
+                status: response.status,
                 retryAfter: response.headers.first(name: "Retry-After"),
-                body: Data(body.readableBytesView),
+                body: response.body,
                 now: now(),
                 retryAfterCap: retryAfterCap)
+        } catch BoundedExchangeError.bodyTooLarge(let limit) {
+            // Smaller batches make smaller answers: the gate halves the batch size.
+            return .batchRefused(
+                status: 200,
+                detail: "the answer was larger than \(ByteCountText.format(limit)) (api.max_response_size); asking for fewer runs at once")
         } catch is CancellationError {
             return .retryable("request cancelled")
         } catch {
-            return .retryable("request failed: \(Self.describe(error))")
+            return .retryable("request failed: \(HTTPErrorText.describe(error))")
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let client = error as? HTTPClientError { return "\(client)" }
-        return String(describing: error)
     }
 }
 

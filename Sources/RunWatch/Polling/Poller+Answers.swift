@@ -251,7 +251,7 @@ extension Poller {
     private func logTransitions(_ updates: [RunUpdate]) {
         for update in updates {
             guard let change = update.transition else { continue }
-            Counter(label: MetricNames.transitions, dimensions: [("status", change.to.rawValue)]).increment()
+            Counter(label: MetricNames.transitions, dimensions: [("status", change.to.metricLabel)]).increment()
             guard logger.logLevel <= .info else { continue }
             var metadata: Logger.Metadata = [
                 "run_id": "\(change.runID)", "status": "\(change.to)",
@@ -262,13 +262,18 @@ extension Poller {
         }
     }
 
+    /// Distinct unknown statuses logged and shown in `STATUS=`; the rest are only counted.
+    static let unknownStatusesShown = 20
+
     private func noteOddities(_ snapshot: RunSnapshot) {
         if case .unknown(let value) = snapshot.status {
-            Counter(label: MetricNames.unknownStatuses, dimensions: [("status", value)]).increment()
-            let first = state.withLock { $0.unknownStatuses.insert(value).inserted }
+            Counter(label: MetricNames.unknownStatuses, dimensions: [("status", snapshot.status.metricLabel)]).increment()
+            // Each new value is logged once, up to a bound: a hostile API could send millions.
+            let first = state.withLock { $0.unknownStatuses.count < Self.unknownStatusesShown && $0.unknownStatuses.insert(value).inserted }
             if first {
                 logger.warning(
-                    "API reported an unknown run status; treating it as not finished", metadata: ["status": "\(value)", "run_id": "\(snapshot.id)"])
+                    "API reported an unknown run status; treating it as not finished",
+                    metadata: ["status": "\(UntrustedText.printable(value, limit: 64))", "run_id": "\(snapshot.id)"])
                 let all = state.withLock { $0.unknownStatuses.sorted() }
                 status.update { $0.unknownStatuses = all }
             }

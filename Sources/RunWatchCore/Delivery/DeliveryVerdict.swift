@@ -19,7 +19,9 @@ package enum DeliveryVerdict: Sendable, Equatable {
     /// The meaning of an HTTP status for any sink; a sink refines it for answers only it
     /// gives (`NotificationSink.classify`).
     package static func classify(status: Int, retryAfter: String?, body: Data, now: Date, retryAfterCap: Duration) -> DeliveryVerdict {
-        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The receiver's words, one line and bounded: they go to the store, the log and the CLI.
+        let text = UntrustedText.printable(
+            String(decoding: body.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), limit: 200)
         let reason = "HTTP \(status)" + (text.isEmpty ? "" : ": \(text)")
         switch status {
         case 200..<300:

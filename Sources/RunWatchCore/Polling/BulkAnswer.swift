@@ -37,8 +37,13 @@ package enum BulkAnswerClassifier {
         }
     }
 
-    /// The human part of a DRF error body: `{"detail": "..."}` or `{"field": ["..."]}`.
+    /// The human part of a DRF error body: `{"detail": "..."}` or `{"field": ["..."]}`,
+    /// one line and at most 200 characters (it is logged, stored and shown).
     package static func detail(of body: Data) -> String {
+        UntrustedText.printable(rawDetail(of: body.prefix(64 << 10)), limit: 200)
+    }
+
+    private static func rawDetail(of body: Data) -> String {
         if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
             if let detail = object["detail"] as? String { return detail }
             for (field, value) in object.sorted(by: { $0.key < $1.key }) {

@@ -107,13 +107,14 @@ extension JSONScanner {
         guard let id else { return .malformed(id: nil, reason: "run has no readable 'id'") }
         let status: String
         switch fields["status"] {
-        case .string(let text): status = text
+        // One line, bounded: it becomes a store value, a log field and a `STATUS=` word.
+        case .string(let text): status = UntrustedText.printable(text, limit: RunSnapshot.Limits.status)
         case nil: return .malformed(id: id, reason: "run \(id): 'status' is missing")
         default: return .malformed(id: id, reason: "run \(id): 'status' is not a string")
         }
-        func string(_ name: String, _ value: FieldValue?, prefix: String = "") -> String? {
+        func string(_ name: String, _ value: FieldValue?, prefix: String = "", limit: Int = RunSnapshot.Limits.name) -> String? {
             switch value {
-            case .string(let text)?: return text
+            case .string(let text)?: return UntrustedText.capped(text, to: limit)
             case .null?, nil: return nil
             default:
                 anomalies.append("\(prefix)\(name) (not a string)")
@@ -137,7 +138,7 @@ extension JSONScanner {
         }
         var duration: String?
         switch fields["duration"] {
-        case .string(let text)?: duration = text.isEmpty ? nil : text
+        case .string(let text)?: duration = text.isEmpty ? nil : UntrustedText.capped(text, to: RunSnapshot.Limits.duration)
         case .number(let seconds, _)? where seconds.isFinite && seconds >= 0 && seconds < 1e9:
             let whole = Int(seconds.rounded())
             duration = String(format: "%02d:%02d", whole / 60, whole % 60)
@@ -157,10 +158,12 @@ extension JSONScanner {
             scenarioName: string("scenario_name", fields["scenario_name"]),
             agentName: string("agent_name", fields["agent_name"]),
             personalityName: string("personality_name", fields["personality_name"]),
-            errorMessage: string("error_message", fields["error_message"]).flatMap { $0.isEmpty ? nil : $0 },
+            errorMessage: string("error_message", fields["error_message"], limit: RunSnapshot.Limits.errorMessage).flatMap { $0.isEmpty ? nil : $0 },
             endedReason: reason,
             duration: duration,
-            voiceRecordingURL: string("voice_recording_url", fields["voice_recording_url"]).flatMap { $0.isEmpty ? nil : $0 },
+            voiceRecordingURL: string("voice_recording_url", fields["voice_recording_url"], limit: RunSnapshot.Limits.url).flatMap {
+                $0.isEmpty ? nil : $0
+            },
             resultID: int("result_id") ?? (fields["result_id"] == nil ? int("result") : nil),
             projectID: int("project_id") ?? (fields["project_id"] == nil ? int("project") : nil),
             anomalies: anomalies)

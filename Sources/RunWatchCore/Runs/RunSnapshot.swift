@@ -43,6 +43,25 @@ package struct RunSnapshot: Sendable, Equatable, Codable {
         self.anomalies = anomalies
     }
 
+    /// Lengths (in characters) kept of the API's strings: an answer is untrusted, and
+    /// every string ends up in the store, the journal, the CLI and notifications.
+    package enum Limits {
+        package static let status = 64
+        package static let name = 200
+        package static let errorMessage = 2000
+        package static let duration = 32
+        package static let url = 2048
+    }
+
+    /// The recording link, only when it is an `https` URL that cannot break out of a
+    /// Slack link (`<url|text>`); otherwise it is shown as text, never linked.
+    package var linkableRecordingURL: String? {
+        guard let url = voiceRecordingURL, url.lowercased().hasPrefix("https://"),
+            !url.unicodeScalars.contains(where: { $0.value <= 0x20 || "<>|\"`".unicodeScalars.contains($0) || $0.value == 0x7F })
+        else { return nil }
+        return url
+    }
+
     /// The Cekura dashboard page of this run, when the ids it needs are known.
     package var dashboardURL: String? {
         guard let projectID, let resultID else { return nil }

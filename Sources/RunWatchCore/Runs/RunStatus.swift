@@ -92,4 +92,16 @@ package enum RunStatus: Hashable, Sendable, CustomStringConvertible {
     package var isKnown: Bool { Self.known.contains(self) }
 
     package var description: String { rawValue }
+
+    /// The value for a metric label: a hostile or changing API must not create an
+    /// unbounded set of label values, so every unknown status counts as `other`.
+    package var metricLabel: String {
+        if case .unknown = self { return "other" }
+        return rawValue
+    }
+
+    /// The same for a status stored as text (`submitted` before the first answer).
+    package static func metricLabel(stored: String) -> String {
+        stored == "submitted" ? stored : RunStatus(stored: stored).metricLabel
+    }
 }

@@ -17,7 +17,7 @@ import Testing
             duration: "00:31", voiceRecordingURL: "https://rec.example/42.wav", resultID: 9, projectID: 3)
         let message = try render(run, labels: ["suite": "nightly"])
         let text = try #require(message["text"] as? String)
-        #expect(text == ":x: Run 42 failed — Refund <VIP>: SIP 408")
+        #expect(text == ":x: Run 42 failed — Refund &lt;VIP&gt;: SIP 408", "the fallback is mrkdwn too: escaped")
         let alert = RunAlert(outcome: .failed, run: run, previousStatus: .running, endedAt: endedAt, labels: ["suite": "nightly"])
         let body = String(decoding: SlackMessage.render(alert).encoded(), as: UTF8.self)
         for fragment in [

@@ -94,12 +94,20 @@ import Testing
             case .run(let run):
                 let id = (object["id"] as? String).flatMap { Int($0) } ?? (object["id"] as? NSNumber)?.intValue
                 #expect(run.id == id, "\(context)")
-                #expect(run.status.rawValue == object["status"] as? String, "\(context)")
-                #expect(run.scenarioName == object["scenario_name"] as? String, "\(context)")
-                #expect(run.agentName == object["agent_name"] as? String, "\(context)")
-                #expect(run.errorMessage == (object["error_message"] as? String).flatMap { $0.isEmpty ? nil : $0 }, "\(context)")
+                // Strings from the API are bounded (and a status made one line) when read.
+                let name = { (text: String) in UntrustedText.capped(text, to: RunSnapshot.Limits.name) }
+                #expect(
+                    run.status.rawValue == (object["status"] as? String).map { UntrustedText.printable($0, limit: RunSnapshot.Limits.status) },
+                    "\(context)")
+                #expect(run.scenarioName == (object["scenario_name"] as? String).map(name), "\(context)")
+                #expect(run.agentName == (object["agent_name"] as? String).map(name), "\(context)")
+                #expect(
+                    run.errorMessage
+                        == (object["error_message"] as? String).flatMap {
+                            $0.isEmpty ? nil : UntrustedText.capped($0, to: RunSnapshot.Limits.errorMessage)
+                        }, "\(context)")
                 let metadata = object["metadata"] as? [String: Any]
-                #expect(run.endedReason == (metadata?["ended_reason"] as? String).flatMap { $0.isEmpty ? nil : $0 }, "\(context)")
+                #expect(run.endedReason == (metadata?["ended_reason"] as? String).flatMap { $0.isEmpty ? nil : name($0) }, "\(context)")
             case .malformed(_, let reason):
                 if reason.contains("'status'") {
                     #expect(object["status"] as? String == nil, "\(context)")

@@ -59,7 +59,7 @@ import Testing
         ("api:\n  batch_size: 0\n", "api.batch_size", "between 1 and 1000, got 0"),
         ("api:\n  poll_interval: 15\n", "api.poll_interval", "'15' is not a duration"),
         ("api:\n  pol_interval: 15s\n", "api.pol_interval", "unknown key"),
-        ("api:\n  base_url: ftp://x\n", "api.base_url", "not an http(s) URL"),
+        ("api:\n  base_url: ftp://x\n", "api.base_url", "is not an https URL"),
         ("api:\n  max_requests_per_second: 0\n", "api.max_requests_per_second", "above 0"),
         ("spool_dirr: /tmp\n", "spool_dirr", "unknown key"),
         ("spool_scan_interval: 0s\n", "spool_scan_interval", "at least 50ms"),
@@ -83,7 +83,7 @@ import Testing
             "notifiers:\n  - name: a\n    kind: slack\n    url: https://x.example\n    secret_file: s\n", "notifiers[0].secret_file",
             "only applies to kind: webhook"
         ),
-        ("notifiers:\n  - name: a\n    kind: slack\n    url: not a url\n", "notifiers[0].url", "is not an http(s) URL"),
+        ("notifiers:\n  - name: a\n    kind: slack\n    url: not a url\n", "notifiers[0].url", "is not an https URL with a host"),
     ]
 
     @Test(arguments: badConfigs)

@@ -37,7 +37,7 @@ package enum SlackDigest {
             blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string("and \(alerts.count - listed) more")]]])
         }
         let fallback = SlackMessage.truncate(
-            title + ": " + alerts.prefix(listed).map { "\($0.run.id)" }.joined(separator: ", ")
+            SlackMessage.escape(title) + ": " + alerts.prefix(listed).map { "\($0.run.id)" }.joined(separator: ", ")
                 + (alerts.count > listed ? " and \(alerts.count - listed) more" : ""), to: SlackMessage.messageTextLimit)
         return ["text": .string(fallback), "blocks": .array(Array(blocks.prefix(50)))]
     }

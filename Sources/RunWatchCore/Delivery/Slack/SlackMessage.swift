@@ -13,7 +13,9 @@ package enum SlackMessage {
         let run = alert.run
         let title = "\(alert.emoji) Run \(run.id) \(alert.verb)"
         let scenario = run.scenarioName.map { " — \($0)" } ?? ""
-        let fallback = truncate("\(title)\(scenario)" + (run.errorMessage.map { ": \($0)" } ?? ""), to: messageTextLimit)
+        // The fallback is mrkdwn too (notifications, and the text-only resend): escaped,
+        // so an API string cannot mention `<!channel>` or hide a link.
+        let fallback = truncate(escape("\(title)\(scenario)" + (run.errorMessage.map { ": \($0)" } ?? "")), to: messageTextLimit)
 
         var heading = "*\(escape(title))*"
         if let url = run.dashboardURL { heading = "*\(alert.emoji) <\(url)|Run \(run.id)> \(alert.verb)*" }
@@ -46,7 +48,12 @@ package enum SlackMessage {
         if !alert.labels.isEmpty {
             context.append(alert.labels.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: " · "))
         }
-        if let recording = run.voiceRecordingURL { context.append("<\(recording)|Recording>") }
+        // Only an https URL that cannot break out of the link syntax is linked.
+        if let recording = run.linkableRecordingURL {
+            context.append("<\(recording)|Recording>")
+        } else if let recording = run.voiceRecordingURL {
+            context.append("Recording: \(escape(truncate(recording, to: 300)))")
+        }
         if !context.isEmpty {
             blocks.append([
                 "type": "context",

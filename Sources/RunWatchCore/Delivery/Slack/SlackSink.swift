@@ -18,8 +18,9 @@ package struct SlackSink: NotificationSink {
     package func render(_ notice: TransitionNotice) -> RenderedMessage {
         let text =
             ":arrows_counterclockwise: Run \(notice.transition.runID): \(notice.transition.from?.rawValue ?? "submitted") → \(notice.transition.to.rawValue)"
+        let escaped = SlackMessage.escape(text)
         return Self.withPlainText([
-            "text": .string(text), "blocks": [["type": "section", "text": ["type": "mrkdwn", "text": .string(SlackMessage.escape(text))]]],
+            "text": .string(escaped), "blocks": [["type": "section", "text": ["type": "mrkdwn", "text": .string(escaped)]]],
         ])
     }
 
