@@ -11,12 +11,14 @@ package final class SQLiteRunStore: Sendable {
     let pool: DatabasePool
 
     package enum OpenError: Error, CustomStringConvertible {
-        case cannotOpen(path: String, reason: String)
+        /// `underlying` is kept so the daemon can tell a full disk (retry) from a
+        /// damaged file (needs the operator).
+        case cannotOpen(path: String, reason: String, underlying: (any Error)? = nil)
         case newerSchema(path: String, unknown: [String])
 
         package var description: String {
             switch self {
-            case .cannotOpen(let path, let reason):
+            case .cannotOpen(let path, let reason, _):
                 "cannot open store '\(path)': \(reason)"
             case .newerSchema(let path, let unknown):
                 "store '\(path)' was written by a newer runwatch (unknown migrations: \(unknown.joined(separator: ", "))); refusing to start. Upgrade runwatch, or point state_dir elsewhere. The store was not changed."
@@ -37,7 +39,7 @@ package final class SQLiteRunStore: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw OpenError.cannotOpen(path: path, reason: "\(error)")
+            throw OpenError.cannotOpen(path: path, reason: "\(error)", underlying: error)
         }
         let migrator = Self.migrator
         let unknown = try pool.read { db -> [String] in
@@ -49,7 +51,7 @@ package final class SQLiteRunStore: Sendable {
             do {
                 try migrator.migrate(pool)
             } catch {
-                throw OpenError.cannotOpen(path: path, reason: "migration failed: \(error)")
+                throw OpenError.cannotOpen(path: path, reason: "migration failed: \(error)", underlying: error)
             }
         }
         return SQLiteRunStore(pool: pool)
