@@ -11,12 +11,25 @@ package final class DaemonProcess: @unchecked Sendable {
     private let process = Process()
     private let exited = ExitSignal()
 
-    package init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
-        process.arguments = ["daemon", "--config", config]
+    package convenience init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
+        try self.init(launcher: [], config: config, apiKey: apiKey, extraEnvironment: extraEnvironment)
+    }
+
+    /// `launcher` runs the daemon: `["strace", ...]`, or `["unshare", ..., "sh", "-c", ...]`
+    /// with the daemon's command line as the script's arguments. Empty: run it directly.
+    /// `logFile` receives its stderr (the log, outside systemd).
+    package init(launcher: [String], config: String, apiKey: String, extraEnvironment: [String: String] = [:], logFile: String? = nil) throws {
+        let command = launcher + [builtProduct("runwatch"), "daemon", "--config", config]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = ["CEKURA_API_KEY": apiKey, "PATH": "/usr/bin:/bin"].merging(extraEnvironment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let logFile {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: logFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.terminationHandler = { [exited] _ in exited.fire() }
         try process.run()
     }

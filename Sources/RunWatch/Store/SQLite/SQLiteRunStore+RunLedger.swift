@@ -8,7 +8,8 @@ extension SQLiteRunStore: RunLedger {
         let labelsJSON = submission.labels.isEmpty ? nil : Self.json(submission.labels)
         let notifiersJSON = submission.notifiers.map(Self.json)
         let now = date.timeIntervalSince1970
-        return try await pool.write { db in
+        // Durable: the ingester deletes the spool file once this returns.
+        return try await durableWrite { db in
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO runs (id, labels, notifiers, submitted_at, updated_at)

@@ -63,6 +63,26 @@ package final class SQLiteRunStore: Sendable {
 
     // Shared by the role extensions.
 
+    /// A write transaction that is on the disk when this returns, for a caller that then
+    /// deletes its own copy (the spool file). The pool runs WAL with `synchronous=NORMAL`,
+    /// where a commit may be lost to a power cut (it is synced only at checkpoints);
+    /// `FULL` syncs the WAL at this commit. Only here: the poller's and the notifiers'
+    /// writes can be redone from the API and the outbox, and keep the cheaper mode. A
+    /// pragma cannot change inside a transaction, so it is set around it on the writer.
+    func durableWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "transaction ended without a result") }
+            return result
+        }
+    }
+
     static func transition(_ row: Row) -> Transition {
         let from: String? = row["from_status"]
         return Transition(
