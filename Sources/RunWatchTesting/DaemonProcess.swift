@@ -9,7 +9,6 @@ import Glibc
 /// shows: signals, exit codes, sd_notify, and surviving `kill -9`.
 package final class DaemonProcess: @unchecked Sendable {
     private let process = Process()
-    private let exited = ExitSignal()
 
     package convenience init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
         try self.init(launcher: [], config: config, apiKey: apiKey, extraEnvironment: extraEnvironment)
@@ -30,7 +29,6 @@ package final class DaemonProcess: @unchecked Sendable {
         } else {
             process.standardError = FileHandle.nullDevice
         }
-        process.terminationHandler = { [exited] _ in exited.fire() }
         try process.run()
     }
 
@@ -44,20 +42,10 @@ package final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end, at most `timeout` seconds, without blocking a thread.
+    /// Polls: a waiter on the termination callback could not be cancelled, so a process
+    /// that never ends would hold the caller past its timeout.
     package func waitForExit(timeout: Double) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await self.exited.wait()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .secondsDouble(timeout))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first || !self.process.isRunning
-        }
+        await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(50)) { !self.process.isRunning }
     }
 
     deinit {

@@ -22,11 +22,16 @@ import Glibc
                 let ready = await socket.receive(until: { $0.contains("READY=1") }, timeout: 30)
                 try #require(ready.contains { $0.contains("READY=1") })
 
-                let (status, output) = try await runProcess(
-                    builtProduct("runwatch"), ["daemon", "--config", config],
-                    environment: ["PATH": "/usr/bin:/bin", "CEKURA_API_KEY": servers.simulator.options.apiKey])
-                #expect(status == 75, "a restart may succeed once the other daemon has gone: systemd retries 75")
-                #expect(output.contains("another runwatch daemon (pid \(first.pid))"), "\(output)")
+                // Run as a process with a bound: a daemon that ignores the lock keeps running.
+                let log = dir + "/second.log"
+                let refused = try DaemonProcess(launcher: [], config: config, apiKey: servers.simulator.options.apiKey, logFile: log)
+                let ended = await refused.waitForExit(timeout: 30)
+                #expect(ended, "a second daemon on the same state_dir refuses to start")
+                if ended {
+                    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                    #expect(refused.exitStatus == 75, "a restart may succeed once the other daemon has gone: systemd retries 75")
+                    #expect(output.contains("another runwatch daemon (pid \(first.pid))"), "\(output)")
+                }
                 #expect(first.isRunning)
 
                 // The CLI takes no lock: it works beside the daemon.
