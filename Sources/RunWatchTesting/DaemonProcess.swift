@@ -9,15 +9,26 @@ import Glibc
 /// shows: signals, exit codes, sd_notify, and surviving `kill -9`.
 package final class DaemonProcess: @unchecked Sendable {
     private let process = Process()
-    private let exited = ExitSignal()
 
-    package init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: builtProduct("runwatch"))
-        process.arguments = ["daemon", "--config", config]
+    package convenience init(config: String, apiKey: String, extraEnvironment: [String: String] = [:]) throws {
+        try self.init(launcher: [], config: config, apiKey: apiKey, extraEnvironment: extraEnvironment)
+    }
+
+    /// `launcher` runs the daemon: `["strace", ...]`, or `["unshare", ..., "sh", "-c", ...]`
+    /// with the daemon's command line as the script's arguments. Empty: run it directly.
+    /// `logFile` receives its stderr (the log, outside systemd).
+    package init(launcher: [String], config: String, apiKey: String, extraEnvironment: [String: String] = [:], logFile: String? = nil) throws {
+        let command = launcher + [builtProduct("runwatch"), "daemon", "--config", config]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = ["CEKURA_API_KEY": apiKey, "PATH": "/usr/bin:/bin"].merging(extraEnvironment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.terminationHandler = { [exited] _ in exited.fire() }
+        if let logFile {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: logFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 
@@ -31,20 +42,10 @@ package final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end, at most `timeout` seconds, without blocking a thread.
+    /// Polls: a waiter on the termination callback could not be cancelled, so a process
+    /// that never ends would hold the caller past its timeout.
     package func waitForExit(timeout: Double) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await self.exited.wait()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .secondsDouble(timeout))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first || !self.process.isRunning
-        }
+        await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(50)) { !self.process.isRunning }
     }
 
     deinit {

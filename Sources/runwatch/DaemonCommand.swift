@@ -35,7 +35,12 @@ struct DaemonCommand: AsyncParsableCommand {
             daemon = try await Daemon.prepare(configuration: config, logger: logger)
         } catch {
             logger.critical("cannot start: \(error)")
-            throw ExitCode(ExitStatus.unavailable)
+            // systemd's RestartPreventExitStatus= lists 69: only what a restart cannot fix.
+            switch Daemon.StartError.kind(of: error) {
+            case .permanent: throw ExitCode(ExitStatus.unavailable)
+            case .transient: throw ExitCode(ExitStatus.transient)
+            case .locked: throw ExitCode(ExitStatus.tempFail)
+            }
         }
         try await daemon.makeGroup(logger: logger, reloadConfigurationFrom: options.config).run()
         logger.info("stopped cleanly")

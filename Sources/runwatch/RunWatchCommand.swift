@@ -17,11 +17,16 @@ struct RunWatchCommand: AsyncParsableCommand {
 
 /// Exit codes from sysexits(3), so systemd and scripts can tell failures apart.
 enum ExitStatus {
+    /// A start failure that may pass by itself (disk full, I/O error, database busy);
+    /// systemd retries it.
+    static let transient: Int32 = 1
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let unavailable: Int32 = 69
     static let software: Int32 = 70
     static let cantCreate: Int32 = 73
+    /// Another daemon holds `state_dir`; systemd retries until it has gone.
+    static let tempFail: Int32 = 75
     static let config: Int32 = 78
 }
 

@@ -10,10 +10,6 @@ import UnixSignals
 /// Assembles the daemon: opens the store, prepares the spool, ingests what is waiting,
 /// and returns the services to run in one `ServiceGroup`. Also applies reloads.
 package final class Daemon: Sendable {
-    package struct StartError: Error, CustomStringConvertible {
-        package var description: String
-    }
-
     package let store: SQLiteRunStore
     package let poller: Poller
     package let status: StatusBoard
@@ -27,14 +23,17 @@ package final class Daemon: Sendable {
     private let systemd: SystemdNotifier
     private let http: OutboundHTTP
     private let logger: Logger
+    /// Held until the daemon is gone (see `InstanceLock`).
+    private let lock: InstanceLock
 
     package var currentConfiguration: Configuration { configuration.withLock { $0 } }
 
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
         services: [any Service], configuration: Configuration, environment: [String: String],
-        systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger
+        systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger, lock: InstanceLock
     ) {
+        self.lock = lock
         self.store = store
         self.poller = poller
         self.status = status
@@ -60,6 +59,14 @@ package final class Daemon: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) async throws -> Daemon {
+        // First: a second daemon on this state_dir must not touch the spool or the store.
+        let lock: InstanceLock
+        do {
+            lock = try InstanceLock.acquire(in: configuration.stateDir)
+        } catch {
+            let kind = StartError.kind(of: error)
+            throw StartError(description: kind == .locked ? "\(error)" : "cannot lock state_dir '\(configuration.stateDir)': \(error)", kind: kind)
+        }
         // Before any component exists: metric handles made earlier would stay no-ops.
         let registry = configuration.metricsListen.map { _ in RunWatchMetrics.bootstrap() }
         // runwatch's own clients (no redirects, timeouts), or the one a test injected.
@@ -67,7 +74,7 @@ package final class Daemon: Sendable {
         do {
             return try await prepare(
                 configuration: configuration, environment: environment, logger: logger, systemd: systemd, http: http, registry: registry,
-                now: now, random: random)
+                lock: lock, now: now, random: random)
         } catch {
             await http.shutdown()
             throw error
@@ -76,7 +83,8 @@ package final class Daemon: Sendable {
 
     private static func prepare(
         configuration: Configuration, environment: [String: String], logger: Logger, systemd: SystemdNotifier, http: OutboundHTTP,
-        registry: PrometheusCollectorRegistry?, now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double
+        registry: PrometheusCollectorRegistry?, lock: InstanceLock, now: @escaping @Sendable () -> Date,
+        random: @escaping @Sendable () -> Double
     ) async throws -> Daemon {
         let client = try makeClient(configuration, environment: environment, http: http.api)
         let endpoints = try resolveNotifiers(configuration, environment: environment)
@@ -85,13 +93,15 @@ package final class Daemon: Sendable {
         do {
             try spool.prepare()
         } catch {
-            throw StartError(description: "cannot create spool folders under '\(configuration.spoolDir)': \(error.localizedDescription)")
+            throw StartError(
+                description: "cannot create spool folders under '\(configuration.spoolDir)': \(error.localizedDescription)",
+                kind: StartError.kind(of: error))
         }
         let store: SQLiteRunStore
         do {
             store = try SQLiteRunStore.open(directory: configuration.stateDir)
         } catch {
-            throw StartError(description: "\(error)")
+            throw StartError(description: "\(error)", kind: StartError.kind(of: error))
         }
 
         let status = StatusBoard(systemd: systemd)
@@ -161,7 +171,7 @@ package final class Daemon: Sendable {
             ]
         return Daemon(
             store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
-            configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger)
+            configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
     }
 
     private static func makeClient(_ configuration: Configuration, environment: [String: String], http: HTTPClient) throws -> CekuraClient {
@@ -246,12 +256,21 @@ package final class Daemon: Sendable {
     /// that file; only the real daemon process wants that.
     package func makeGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], reloadConfigurationFrom path: String? = nil) -> ServiceGroup {
         let listener: [any Service] = path.map { path in [ReloadSignalListener(logger: logger) { await self.reload(path: path) }] } ?? []
-        return ServiceGroup(
-            configuration: .init(
-                services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: signals,
-                logger: logger))
+        var configuration = ServiceGroupConfiguration(
+            services: (listener + services).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: signals,
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = Self.shutdownBudget.graceful
+        configuration.maximumCancellationDuration = Self.shutdownBudget.cancellation
+        return ServiceGroup(configuration: configuration)
     }
+
+    /// How long a stop may take. Graceful: the sends and the poll in flight finish and
+    /// are recorded. Then cancelled: what is still in flight (a receiver or the API that
+    /// holds its answer) is abandoned and stays in the outbox or due. If even that hangs,
+    /// the process ends with a fatal error. The sum stays well under the unit's
+    /// `TimeoutStopSec=30s`, so systemd never has to SIGKILL a daemon mid-write.
+    package static let shutdownBudget = (graceful: Duration.seconds(10), cancellation: Duration.seconds(5))
 }
 
 extension ContinuousClock.Instant {

@@ -13,10 +13,13 @@ package struct SpoolDirectory: Sendable {
 
     private func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
 
-    /// Creates the folders if missing.
+    /// Creates the folders if missing, with the modes of `systemd/runwatch.tmpfiles` (the
+    /// process's umask, 0077 under the unit, would leave producers locked out). Folders
+    /// that exist are left as they are.
     package func prepare() throws {
-        for folder in [tmp, new, rejected] {
+        for (folder, mode) in [(tmp, 0o3770), (new, 0o3770), (rejected, 0o2750)] where !FileManager.default.fileExists(atPath: folder) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            guard chmod(folder, mode_t(mode)) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         }
     }
 }

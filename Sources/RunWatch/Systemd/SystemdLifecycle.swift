@@ -21,9 +21,10 @@ package struct SystemdLifecycle: Service {
         systemd.notify("READY=1\nSTATUS=\(status.current.rendered)")
         logger.info("ready", metadata: ["status_line": "\(status.current.rendered)"])
         try? await gracefulShutdown()
-        // Draining is bounded by the request timeouts (API 30 s, notifiers 15 s); ask for
-        // headroom so a slow last request is not cut off by TimeoutStopSec=.
-        systemd.notify("STOPPING=1\nEXTEND_TIMEOUT_USEC=60000000\nSTATUS=stopping: finishing in-flight work")
+        // Draining is bounded by `Daemon.shutdownBudget`; make sure systemd waits that
+        // long (plus a margin) even under a shorter TimeoutStopSec= than the unit's.
+        let budget = Daemon.shutdownBudget.graceful + Daemon.shutdownBudget.cancellation + .seconds(5)
+        systemd.notify("STOPPING=1\nEXTEND_TIMEOUT_USEC=\(budget.components.seconds * 1_000_000)\nSTATUS=stopping: finishing in-flight work")
         logger.info("stopping: finishing in-flight work")
     }
 }

@@ -7,7 +7,8 @@ extension SQLiteRunStore: RunLedger {
     package func ingest(_ submission: SpoolSubmission, at date: Date) async throws -> Ingested {
         let requested = RunRouting(labels: submission.labels, notifiers: submission.notifiers)
         let now = date.timeIntervalSince1970
-        return try await pool.write { db in
+        // Durable: the ingester deletes the spool file once this returns.
+        return try await durableWrite { db in
             let routingID = try Self.routingID(requested, db)
             let insert = try db.cachedStatement(
                 sql: """

@@ -11,12 +11,14 @@ package final class SQLiteRunStore: Sendable {
     let pool: DatabasePool
 
     package enum OpenError: Error, CustomStringConvertible {
-        case cannotOpen(path: String, reason: String)
+        /// `underlying` is kept so the daemon can tell a full disk (retry) from a
+        /// damaged file (needs the operator).
+        case cannotOpen(path: String, reason: String, underlying: (any Error)? = nil)
         case newerSchema(path: String, unknown: [String])
 
         package var description: String {
             switch self {
-            case .cannotOpen(let path, let reason):
+            case .cannotOpen(let path, let reason, _):
                 "cannot open store '\(path)': \(reason)"
             case .newerSchema(let path, let unknown):
                 "store '\(path)' was written by a newer runwatch (unknown migrations: \(unknown.joined(separator: ", "))); refusing to start. Upgrade runwatch, or point state_dir elsewhere. The store was not changed."
@@ -37,7 +39,7 @@ package final class SQLiteRunStore: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw OpenError.cannotOpen(path: path, reason: "\(error)")
+            throw OpenError.cannotOpen(path: path, reason: "\(error)", underlying: error)
         }
         let migrator = Self.migrator
         let unknown = try pool.read { db -> [String] in
@@ -49,7 +51,7 @@ package final class SQLiteRunStore: Sendable {
             do {
                 try migrator.migrate(pool)
             } catch {
-                throw OpenError.cannotOpen(path: path, reason: "migration failed: \(error)")
+                throw OpenError.cannotOpen(path: path, reason: "migration failed: \(error)", underlying: error)
             }
         }
         return SQLiteRunStore(pool: pool)
@@ -60,6 +62,26 @@ package final class SQLiteRunStore: Sendable {
     }
 
     // Shared by the role extensions.
+
+    /// A write transaction that is on the disk when this returns, for a caller that then
+    /// deletes its own copy (the spool file). The pool runs WAL with `synchronous=NORMAL`,
+    /// where a commit may be lost to a power cut (it is synced only at checkpoints);
+    /// `FULL` syncs the WAL at this commit. Only here: the poller's and the notifiers'
+    /// writes can be redone from the API and the outbox, and keep the cheaper mode. A
+    /// pragma cannot change inside a transaction, so it is set around it on the writer.
+    func durableWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "transaction ended without a result") }
+            return result
+        }
+    }
 
     static func transition(_ row: Row) -> Transition {
         let from: String? = row["from_status"]

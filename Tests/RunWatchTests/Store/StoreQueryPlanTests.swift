@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+import RunWatch
+import RunWatchTesting
+import Testing
+
+/// What runs per delivery round (the `STATUS=` outbox depth, at most ten times a second)
+/// and per metrics sample (every 5 s) must cost the pending rows, not the table: an
+/// outbox of 10⁶ delivered rows must not make every delivery scan them. SQLite's plan
+/// says which index a query uses; the SQL here is the store's (SQLiteRunStore+Outbox).
+struct StoreQueryPlanTests {
+    @Test(arguments: [
+        "SELECT COUNT(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending'",
+        "SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier",
+        """
+        SELECT id, attempts, (content = 1 AND event != 'run.transition') OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
+        WHERE state = 'pending' AND notifier = 'x' ORDER BY next_attempt_at, id LIMIT 5000
+        """,
+        "SELECT id FROM runs WHERE terminal = 0",
+    ])
+    func perDeliveryAndPerSampleQueriesUseAnIndexNotATableScan(sql: String) async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try SQLiteRunStore.open(directory: dir)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            let plan = try await queue.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN outbox") && !$0.contains("INDEX") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN runs") && !$0.contains("INDEX") }, "\(plan)")
+        }
+    }
+}
