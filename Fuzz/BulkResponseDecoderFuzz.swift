@@ -9,7 +9,7 @@ import Foundation
 // carry body bytes; that an answer can only move runs the request asked for
 // (`AnswerReading`); and that the scanner accepts exactly what Foundation's
 // `JSONSerialization` accepts and reads the same ids and statuses, with the two
-// differences BulkResponseDecoderFuzzTests documents and a third in `same(_:_:)`.
+// differences BulkResponseDecoderFuzzTests documents and a third in `holdsFEFF`.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func bulkResponseDecoderFuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -97,7 +97,7 @@ private func compareWithFoundation(_ body: Data, _ result: Result<[DecodedRun], 
     case (false, true):
         check(hasHugeNumber(body), "the scanner accepts a body Foundation refuses")
     case (true, true):
-        guard case .success(let runs) = result, let array = reference as? [Any] else { return }
+        guard case .success(let runs) = result, let array = reference as? [Any], !holdsFEFF(body) else { return }
         check(runs.count == array.count, "\(runs.count) runs, Foundation reads \(array.count) elements")
         for (run, element) in zip(runs, array) { compare(run, element) }
     case (false, false):
@@ -148,14 +148,20 @@ private func compare(_ run: DecodedRun, _ element: Any) {
     }
 }
 
-/// Equal as runwatch uses them (empty reads as absent), ignoring U+FEFF: Foundation's
-/// `JSONSerialization` on Linux drops that character at the start of a string and
-/// anywhere in a string that holds an escape (`"a\n\u{FEFF}b"` reads as "a\nb";
-/// `JSONDecoder` and RFC 8259 keep it, and so does the scanner). Found by this target;
-/// the reproducer is Fuzz/regressions/bulk/foundation-drops-feff.
+/// Equal as runwatch uses them: an empty string reads as absent.
 private func same(_ scanned: String?, _ reference: String?) -> Bool {
-    func normal(_ text: String?) -> String? {
-        text.map { String(String.UnicodeScalarView($0.unicodeScalars.filter { $0 != "\u{FEFF}" })) }.flatMap { $0.isEmpty ? nil : $0 }
-    }
+    func normal(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
     return normal(scanned) == normal(reference)
+}
+
+/// Whether the body holds U+FEFF past a leading byte order mark, raw or escaped.
+/// Foundation's `JSONSerialization` on Linux drops that character at the start of a
+/// string and anywhere in a string holding an escape, keys included (`"\u{FEFF}st\u0061tus"`
+/// reads as "status"); `JSONDecoder` and RFC 8259 keep it, and so does the scanner. Such
+/// bodies are still compared for acceptance, not for values. Found by this target:
+/// Fuzz/regressions/bulk/foundation-drops-feff*.
+private func holdsFEFF(_ body: Data) -> Bool {
+    let bytes = Array(body.starts(with: [0xEF, 0xBB, 0xBF]) ? body.dropFirst(3) : body[...])
+    if bytes.indices.dropLast(2).contains(where: { bytes[$0] == 0xEF && bytes[$0 + 1] == 0xBB && bytes[$0 + 2] == 0xBF }) { return true }
+    return String(decoding: bytes, as: UTF8.self).lowercased().contains("\\ufeff")
 }

@@ -15,7 +15,8 @@ func spoolFileParserFuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 
     // Deterministic, and blind to where the bytes sit: a slice of a larger buffer (a Data
     // whose indices do not start at 0) must read exactly like a fresh copy.
-    check(parse(data) == result, "two parses of the same bytes differ")
+    let again = parse(data)
+    check(again == result, "two parses of the same bytes differ: \(result) then \(again)")
     let slice = (Data([0x41]) + data + Data([0x42])).dropFirst().dropLast()
     check(parse(slice) == result, "a Data slice parses differently from a copy")
 

@@ -82,7 +82,7 @@ package enum SpoolFileParser {
 
     private struct JSONForm: Decodable {
         var run_ids: [JSONID]
-        var labels: [String: String]?
+        var labels: SpoolLabels?
         var notifiers: [String]?
     }
 
@@ -124,7 +124,7 @@ package enum SpoolFileParser {
             case .bad(let what): problems.append("run_ids[\(index)]: \(what) is not a run id (want a positive integer)")
             }
         }
-        return SpoolSubmission(runIDs: ids, labels: form.labels ?? [:], notifiers: form.notifiers, problems: problems)
+        return SpoolSubmission(runIDs: ids, labels: form.labels?.values ?? [:], notifiers: form.notifiers, problems: problems)
     }
 
     private static func describe(_ error: DecodingError) -> String {
