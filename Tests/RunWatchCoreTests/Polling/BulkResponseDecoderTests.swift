@@ -254,6 +254,20 @@ import Testing
         #expect(throws: Never.self) { try BulkResponseDecoder.decode(Data(fine.utf8)) }
     }
 
+    /// U+FEFF inside a string is a character like any other (RFC 8259), kept as
+    /// `JSONDecoder` keeps it. Foundation's `JSONSerialization` on Linux drops it at a
+    /// string's start and in strings with escapes; the fuzz target found that difference
+    /// (Fuzz/regressions/bulk/foundation-drops-feff) and allows for it.
+    @Test func aZeroWidthNoBreakSpaceInAStringIsKept() throws {
+        let decoded = try BulkResponseDecoder.decode(Data("[{\"id\": 1, \"status\": \"\u{FEFF}failed\", \"error_message\": \"a\\n\u{FEFF}b\"}]".utf8))
+        guard case .run(let run)? = decoded.first else {
+            Issue.record("not read as a run: \(decoded)")
+            return
+        }
+        #expect(run.status.rawValue == "\u{FEFF}failed")
+        #expect(run.errorMessage == "a\n\u{FEFF}b")
+    }
+
     @Test func hugeRetryAfterValuesAreCappedNotFatal() {
         let now = Date(timeIntervalSince1970: 1_784_000_000)
         #expect(RetryAfter.parse("10000000000", now: now, cap: .seconds(900)) == .seconds(900))
