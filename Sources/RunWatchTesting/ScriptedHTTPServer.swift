@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RunWatch
 
 /// The loopback HTTP server of the simulator and the receivers. Besides plain answers it
 /// can stream a body slowly or at length, which hostile-endpoint tests need (a head at
@@ -9,33 +10,9 @@ import NIOPosix
 /// `LoopbackHTTPServer` has no reason to offer. Separate from that server on purpose: its
 /// hardening (request size, connection caps) must not change the test doubles.
 package final class ScriptedHTTPServer: Sendable {
-    package struct Request: Sendable {
-        package var method: String
-        package var uri: String
-        package var path: String
-        package var query: [String: String]
-        package var rawQuery: String?
-        package var headers: [(name: String, value: String)]
-        package var body: Data
-
-        package func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-    }
-
-    package enum Response: Sendable {
-        case respond(status: Int, headers: [(String, String)], body: Data)
-        /// Close the connection without answering (the simulator's outage, a receiver down).
-        case dropConnection
-
-        package static func json(_ status: Int, _ body: Data, headers: [(String, String)] = []) -> Response {
-            .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
-        }
-
-        package static func text(_ status: Int, _ body: String, headers: [(String, String)] = []) -> Response {
-            .respond(status: status, headers: [("Content-Type", "text/plain")] + headers, body: Data(body.utf8))
-        }
-    }
+    // The same request and plain answers as `/metrics`' server: handlers move between them.
+    package typealias Request = LoopbackHTTPServer.Request
+    package typealias Response = LoopbackHTTPServer.Response
 
     package enum Answer: Sendable {
         case plain(Response)
@@ -99,7 +76,7 @@ package final class ScriptedHTTPServer: Sendable {
                     body.writeBuffer(&chunk)
                 case .end:
                     guard let head else { return }
-                    let request = makeRequest(head, body)
+                    let request = LoopbackHTTPServer.makeRequest(head, body)
                     switch await handler(request) {
                     case .plain(.dropConnection):
                         return
@@ -133,22 +110,6 @@ package final class ScriptedHTTPServer: Sendable {
                 }
             }
         }
-    }
-
-    private static func makeRequest(_ head: HTTPRequestHead, _ body: ByteBuffer) -> Request {
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = String(parts.first ?? "")
-        let rawQuery = parts.count > 1 ? String(parts[1]) : nil
-        var query: [String: String] = [:]
-        for pair in (rawQuery ?? "").split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-            let value = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
-            query[key] = value
-        }
-        return Request(
-            method: head.method.rawValue, uri: head.uri, path: path, query: query, rawQuery: rawQuery,
-            headers: head.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView))
     }
 }
 

@@ -167,7 +167,8 @@ package final class LoopbackHTTPServer: Sendable {
         }
     }
 
-    private static func makeRequest(_ head: HTTPRequestHead, _ body: ByteBuffer) -> Request {
+    /// A request as handlers see it: path and decoded query split out of the URI.
+    package static func makeRequest(_ head: HTTPRequestHead, _ body: ByteBuffer) -> Request {
         let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts.first ?? "")
         let rawQuery = parts.count > 1 ? String(parts[1]) : nil
