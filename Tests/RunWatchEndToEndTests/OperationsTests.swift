@@ -18,7 +18,6 @@ import Glibc
         simulator.addRun(2, script: RunScript(stages: [.init("running", seconds: 0.3), .init("completed", seconds: 0)], success: true))
         simulator.addRun(3, script: RunScript(stages: [.init("pending", seconds: 0.3), .init("timeout", seconds: 0)], success: false))
         simulator.addRun(4, script: RunScript(stages: [.init("running", seconds: 600), .init("completed", seconds: 0)], success: true))
-        let port = try freePort()
         try await withTemporaryDirectory { dir in
             try await LoopbackServers.serve(simulator: simulator) { servers in
                 let config = dir + "/runwatch.yaml"
@@ -29,7 +28,8 @@ import Glibc
                   max_requests_per_second: 20
                 spool_dir: \(dir)/spool
                 state_dir: \(dir)/state
-                metrics_listen: "127.0.0.1:\(port)"
+                metrics_listen: "127.0.0.1:0"
+                log_level: info
                 notifiers:
                   - name: ci
                     kind: webhook
@@ -37,8 +37,17 @@ import Glibc
                 """.write(toFile: config, atomically: true, encoding: .utf8)
                 try SpoolDirectory(root: dir + "/spool").prepare()
                 try SpoolWriter.submit(SpoolSubmission(runIDs: [1, 2, 3, 4]), to: SpoolDirectory(root: dir + "/spool"))
-                let daemon = try DaemonProcess(config: config, apiKey: simulator.options.apiKey)
-                let url = "http://127.0.0.1:\(port)"
+                // Port 0, and the port read from the daemon's log: a port picked free
+                // beforehand can be taken by a parallel test before the daemon binds it.
+                let log = dir + "/daemon.log"
+                let daemon = try DaemonProcess(launcher: [], config: config, apiKey: simulator.options.apiKey, logFile: log)
+                var port: Int?
+                let listening = await waitUntil(timeout: .seconds(60), every: .milliseconds(100)) {
+                    port = Self.metricsPort(inLog: log)
+                    return port != nil
+                }
+                try #require(listening, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "no log")")
+                let url = "http://127.0.0.1:\(port ?? 0)"
                 // The sampler refreshes gauges every 5 s; wait for the state after the ends.
                 let ready = await waitUntil(timeout: .seconds(30), every: .milliseconds(200)) {
                     guard let text = try? await Self.get(url + "/metrics") else { return false }
@@ -69,6 +78,14 @@ import Glibc
                 #expect(await daemon.waitForExit(timeout: 30))
             }
         }
+    }
+
+    /// The port of `serving metrics url=http://127.0.0.1:PORT/metrics` in a daemon's log.
+    static func metricsPort(inLog path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let match = text.firstMatch(of: /serving metrics.*127\.0\.0\.1:(\d+)\/metrics|127\.0\.0\.1:(\d+)\/metrics.*serving metrics/)
+        else { return nil }
+        return Int(match.output.1 ?? match.output.2 ?? "")
     }
 
     @Test func doctorPassesAHealthySetupAndNamesWhatIsBroken() async throws {
