@@ -88,11 +88,9 @@ extension PollGate {
         return "the API \(what) a request for this run alone \(times) times (\(reason)) while it answered other runs"
     }
 
-    /// The API's words as they may be kept and shown: control characters replaced, at
-    /// most `reasonLimit` characters.
+    /// The API's words as they may be kept and shown: one printable line (the shared
+    /// `UntrustedText` rules), at most `reasonLimit` characters.
     package static func bounded(_ text: String) -> String {
-        var clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-        if clean.count > reasonLimit { clean = String(clean.prefix(reasonLimit - 1)) + "…" }
-        return clean
+        UntrustedText.printable(text, limit: reasonLimit)
     }
 }
