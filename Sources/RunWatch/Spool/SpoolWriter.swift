@@ -11,20 +11,22 @@ package enum SpoolWriter {
     /// Returns the path of the file in `new/`.
     @discardableResult
     package static func submit(_ submission: SpoolSubmission, to spool: SpoolDirectory) throws -> String {
-        guard !submission.runIDs.isEmpty else { throw WriteError(description: "no run ids to submit") }
+        guard !submission.isEmpty else { throw WriteError(description: "no run ids or result ids to submit") }
         for folder in [spool.tmp, spool.new] where !FileManager.default.fileExists(atPath: folder) {
             // Not created here: a mistyped spool_dir would silently swallow the ids.
             throw WriteError(description: "spool folder '\(folder)' does not exist (the daemon creates it on start; check spool_dir)")
         }
         let name = "\(Int(Date().timeIntervalSince1970 * 1000))-\(getpid())-\(UInt32.random(in: .min ... .max))"
         let body: Data
-        if submission.labels.isEmpty, submission.notifiers == nil {
+        if submission.labels.isEmpty, submission.notifiers == nil, submission.suite == nil, submission.resultIDs.isEmpty {
             body = Data((submission.runIDs.map(String.init).joined(separator: "\n") + "\n").utf8)
             return try place(body, name: name + ".ids", in: spool)
         }
         var object: [String: JSONValue] = ["run_ids": .array(submission.runIDs.map(JSONValue.int))]
         if !submission.labels.isEmpty { object["labels"] = .object(submission.labels.mapValues(JSONValue.string)) }
         if let notifiers = submission.notifiers { object["notifiers"] = .array(notifiers.map(JSONValue.string)) }
+        if let suite = submission.suite { object["suite"] = .string(suite) }
+        if !submission.resultIDs.isEmpty { object["result_ids"] = .array(submission.resultIDs.map { JSONValue.int(Int($0)) }) }
         body = JSONValue.object(object).encoded()
         return try place(body, name: name + ".json", in: spool)
     }

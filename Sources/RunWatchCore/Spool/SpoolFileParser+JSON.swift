@@ -6,7 +6,9 @@ import Foundation
 /// the index and the type or length only.
 extension SpoolFileParser {
     private struct JSONForm: Decodable {
-        var run_ids: [JSONElement]
+        var run_ids: [JSONElement]?
+        var result_ids: [JSONElement]?
+        var suite: JSONElement?
         var labels: [String: JSONElement]?
         var notifiers: [JSONElement]?
     }
@@ -54,7 +56,8 @@ extension SpoolFileParser {
         }
         var ids = RunIDCollector(limit: limits.maxRunIDs)
         var problems = SpoolProblems(limit: limits.maxListedProblems)
-        for (index, item) in form.run_ids.enumerated() {
+        guard form.run_ids != nil || form.result_ids != nil else { throw .invalidJSON("missing key 'run_ids' (or 'result_ids') at the top level") }
+        for (index, item) in (form.run_ids ?? []).enumerated() {
             switch item {
             case .integer(let value) where value > 0: try ids.add(value)
             case .string(let text) where runID(Substring(text)) != nil: try ids.add(runID(Substring(text))!)
@@ -62,16 +65,62 @@ extension SpoolFileParser {
             }
         }
         var refused = SpoolProblems(limit: limits.maxListedProblems)
-        let labels = checkLabels(form.labels ?? [:], limits: limits, problems: &refused)
+        let results = checkResultIDs(form.result_ids ?? [], limits: limits, problems: &refused)
+        var labels = checkLabels(form.labels ?? [:], limits: limits, problems: &refused)
         let notifiers = form.notifiers.map { checkNotifiers($0, limits: limits, problems: &refused) }
+        var suite: String?
+        switch form.suite {
+        case nil: suite = labels["suite"].flatMap { $0.isEmpty ? nil : $0 }
+        case .string(let name)?: suite = name
+        case let other?: refused.append("suite: \(other.kind), want a suite name (a string)")
+        }
+        if let name = suite {
+            if let problem = textProblem(name, what: "the suite name", limit: limits.maxSuiteNameBytes) {
+                refused.append("suite: \(problem)")
+            } else if let label = labels["suite"], label != name {
+                refused.append("suite: differs from the 'suite' label; give one or make them equal")
+            } else {
+                // The label carries the suite into every alert and lets routes match on it.
+                labels["suite"] = name
+            }
+        }
         guard refused.isEmpty else { throw .invalidRouting(refused) }
-        return SpoolSubmission(runIDs: ids.ids, labels: labels, notifiers: notifiers, problems: problems)
+        return SpoolSubmission(runIDs: ids.ids, labels: labels, notifiers: notifiers, suite: suite, resultIDs: results, problems: problems)
+    }
+
+    /// Result ids: positive integers, distinct, at most `maxResultIDs`. A bad one refuses
+    /// the file: a result stands for many runs, and skipping it would silently lose them.
+    private static func checkResultIDs(_ raw: [JSONElement], limits: SpoolLimits, problems: inout SpoolProblems) -> [ResultID] {
+        guard raw.count <= limits.maxResultIDs else {
+            problems.append("result_ids: \(raw.count) ids; the limit is \(limits.maxResultIDs) (split them into several files)")
+            return []
+        }
+        var ids: [ResultID] = []
+        for (index, item) in raw.enumerated() {
+            let id: ResultID?
+            switch item {
+            case .integer(let value) where value > 0: id = value
+            case .string(let text): id = runID(Substring(text))
+            default: id = nil
+            }
+            guard let id else {
+                problems.append("result_ids[\(index)]: \(item.kind), not a result id (want a positive integer)")
+                continue
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     /// The limits and character rules the daemon applies to labels and notifier names,
     /// for producers that check before writing (`runwatch submit`).
-    package static func routingProblems(labels: [String: String], notifiers: [String]?, limits: SpoolLimits = .default) -> SpoolProblems {
+    package static func routingProblems(
+        labels: [String: String], notifiers: [String]?, suite: String? = nil, limits: SpoolLimits = .default
+    ) -> SpoolProblems {
         var problems = SpoolProblems(limit: limits.maxListedProblems)
+        if let suite, let problem = textProblem(suite, what: "the suite name", limit: limits.maxSuiteNameBytes) {
+            problems.append("suite: \(problem)")
+        }
         _ = checkLabels(labels.mapValues(JSONElement.string), limits: limits, problems: &problems)
         if let notifiers { _ = checkNotifiers(notifiers.map(JSONElement.string), limits: limits, problems: &problems) }
         return problems
@@ -147,6 +196,8 @@ extension SpoolFileParser {
 
     /// Names the place by the submission's own keys and indices only: a label key is
     /// producer text and stays out.
+    private static let knownKeys: Set<String> = ["run_ids", "result_ids", "suite", "labels", "notifiers"]
+
     private static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             guard !codingPath.isEmpty else { return "the top level" }
@@ -154,7 +205,7 @@ extension SpoolFileParser {
             for key in codingPath {
                 if let index = key.intValue {
                     parts.append("[\(index)]")
-                } else if ["run_ids", "labels", "notifiers"].contains(key.stringValue), parts.isEmpty {
+                } else if knownKeys.contains(key.stringValue), parts.isEmpty {
                     parts.append(key.stringValue)
                 } else {
                     parts.append(".<a label>")
@@ -164,11 +215,15 @@ extension SpoolFileParser {
         }
         // Each known key has one shape; a mismatch is always about that shape.
         func kind(_ codingPath: [any CodingKey]) -> String {
-            ["run_ids", "notifiers"].contains(codingPath.first?.stringValue ?? "") ? "an array" : "an object"
+            switch codingPath.first?.stringValue {
+            case "run_ids", "result_ids", "notifiers": "an array"
+            case "suite": "a string"
+            default: "an object"
+            }
         }
         switch error {
         case .keyNotFound(let key, let context):
-            let name = ["run_ids", "labels", "notifiers"].contains(key.stringValue) ? "'\(key.stringValue)'" : "a key"
+            let name = knownKeys.contains(key.stringValue) ? "'\(key.stringValue)'" : "a key"
             return "missing key \(name) at \(path(context.codingPath))"
         case .typeMismatch(_, let context): return "\(path(context.codingPath)) should be \(kind(context.codingPath))"
         case .valueNotFound(_, let context): return "\(path(context.codingPath)) is null, should be \(kind(context.codingPath))"

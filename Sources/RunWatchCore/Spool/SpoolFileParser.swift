@@ -1,20 +1,34 @@
 import Foundation
 
-/// What a spool file asks for: run ids, optional labels and an optional notifier list.
+/// What a spool file asks for: run ids and/or Cekura result ids, optional labels, an
+/// optional notifier list and an optional suite.
 package struct SpoolSubmission: Sendable, Equatable {
     package var runIDs: [RunID]
     package var labels: [String: String]
     /// When set, only these notifiers receive this submission's alerts.
     package var notifiers: [String]?
+    /// The suite these runs (and the runs of `resultIDs`) join: the file's `suite`, else
+    /// its `suite` label. nil: no named suite (each result still makes its own).
+    package var suite: String?
+    /// Cekura results whose runs the daemon reads and watches (`GET /v2/results/{id}/`).
+    package var resultIDs: [ResultID]
     /// Problems with parts of the file; the good ids are still ingested.
     package var problems: SpoolProblems
 
-    package init(runIDs: [RunID], labels: [String: String] = [:], notifiers: [String]? = nil, problems: SpoolProblems = SpoolProblems()) {
+    package init(
+        runIDs: [RunID], labels: [String: String] = [:], notifiers: [String]? = nil, suite: String? = nil, resultIDs: [ResultID] = [],
+        problems: SpoolProblems = SpoolProblems()
+    ) {
         self.runIDs = runIDs
         self.labels = labels
         self.notifiers = notifiers
+        self.suite = suite
+        self.resultIDs = resultIDs
         self.problems = problems
     }
+
+    /// Nothing to watch: no run id and no result id.
+    package var isEmpty: Bool { runIDs.isEmpty && resultIDs.isEmpty }
 }
 
 /// Why a spool file cannot be ingested at all. Descriptions never quote the file.
@@ -44,7 +58,8 @@ package enum SpoolFileError: Error, Equatable, Sendable, CustomStringConvertible
 
 /// Parses spool files. Two formats:
 /// - plain text: ids separated by commas, spaces or newlines; `#` starts a comment;
-/// - JSON: `{"run_ids": [1, 2], "labels": {"suite": "nightly"}, "notifiers": ["ops"]}`.
+/// - JSON: `{"run_ids": [1, 2], "result_ids": [8123], "suite": "nightly",
+///   "labels": {"team": "voice"}, "notifiers": ["ops"]}` (`run_ids` or `result_ids`).
 /// Every limit is in `SpoolLimits`; every problem is described by position and length.
 package enum SpoolFileParser {
     package static var defaultMaxBytes: Int { SpoolLimits.default.maxBytes }
@@ -58,7 +73,7 @@ package enum SpoolFileParser {
         } else {
             submission = try parsePlain(data, limits: limits)
         }
-        guard !submission.runIDs.isEmpty else { throw .noRunIDs(problems: submission.problems) }
+        guard !submission.isEmpty else { throw .noRunIDs(problems: submission.problems) }
         return submission
     }
 

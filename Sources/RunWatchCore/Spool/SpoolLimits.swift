@@ -18,6 +18,10 @@ package struct SpoolLimits: Sendable, Equatable {
     package var maxNotifiers: Int
     /// One notifier name, in UTF-8 bytes.
     package var maxNotifierNameBytes: Int
+    /// A suite name, in UTF-8 bytes (it appears in URLs, Slack headlines and JUnit).
+    package var maxSuiteNameBytes: Int
+    /// Cekura result ids in one submission (each expands to up to thousands of runs).
+    package var maxResultIDs: Int
     /// Problems listed one by one in a reason; the rest are counted ("and K more").
     package var maxListedProblems: Int
     /// A reason file (and a reason logged) is cut to this many bytes.
@@ -25,12 +29,15 @@ package struct SpoolLimits: Sendable, Equatable {
 
     package static let `default` = SpoolLimits(
         maxBytes: 10 * 1024 * 1024, maxRunIDs: 100_000, maxLabels: 32, maxLabelKeyBytes: 64, maxLabelValueBytes: 512,
-        maxNotifiers: 32, maxNotifierNameBytes: 64, maxListedProblems: 20, maxReasonBytes: 8 * 1024)
+        maxNotifiers: 32, maxNotifierNameBytes: 64, maxSuiteNameBytes: 128, maxResultIDs: 100, maxListedProblems: 20,
+        maxReasonBytes: 8 * 1024)
 
     package init(
         maxBytes: Int, maxRunIDs: Int, maxLabels: Int, maxLabelKeyBytes: Int, maxLabelValueBytes: Int, maxNotifiers: Int,
-        maxNotifierNameBytes: Int, maxListedProblems: Int, maxReasonBytes: Int
+        maxNotifierNameBytes: Int, maxSuiteNameBytes: Int = 128, maxResultIDs: Int = 100, maxListedProblems: Int, maxReasonBytes: Int
     ) {
+        self.maxSuiteNameBytes = maxSuiteNameBytes
+        self.maxResultIDs = maxResultIDs
         self.maxBytes = maxBytes
         self.maxRunIDs = maxRunIDs
         self.maxLabels = maxLabels

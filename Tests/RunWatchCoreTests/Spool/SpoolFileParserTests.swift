@@ -41,7 +41,29 @@ import Testing
 
     @Test func jsonWithLabelsAndNotifiers() throws {
         let submission = try parse(#"{"run_ids": [10, "11", 12], "labels": {"suite": "nightly"}, "notifiers": ["ops", "ops"]}"#)
-        #expect(submission == SpoolSubmission(runIDs: [10, 11, 12], labels: ["suite": "nightly"], notifiers: ["ops"]))
+        #expect(submission == SpoolSubmission(runIDs: [10, 11, 12], labels: ["suite": "nightly"], notifiers: ["ops"], suite: "nightly"))
+    }
+
+    @Test func suiteAndResultIDs() throws {
+        // `suite` is copied into the label, so routes and alerts see it.
+        let named = try parse(#"{"result_ids": [8123, "8124", 8123], "suite": "nightly"}"#)
+        #expect(named == SpoolSubmission(runIDs: [], labels: ["suite": "nightly"], suite: "nightly", resultIDs: [8123, 8124]))
+        let both = try parse(#"{"run_ids": [1], "suite": "ci", "labels": {"suite": "ci", "team": "voice"}}"#)
+        #expect(both.suite == "ci" && both.labels == ["suite": "ci", "team": "voice"])
+        // An empty `suite` label names no suite.
+        #expect(try parse(#"{"run_ids": [1], "labels": {"suite": ""}}"#).suite == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"run_ids": [1], "suite": 7}"#, "suite: a number, want a suite name (a string)"),
+        (#"{"run_ids": [1], "suite": ""}"#, "suite: the suite name is empty"),
+        (#"{"run_ids": [1], "suite": "a\u0007b"}"#, "suite: the suite name (3 bytes) holds a control or formatting character at byte 2"),
+        (#"{"run_ids": [1], "suite": "a", "labels": {"suite": "b"}}"#, "suite: differs from the 'suite' label; give one or make them equal"),
+        (#"{"result_ids": [0]}"#, "result_ids[0]: a number, not a result id (want a positive integer)"),
+        (#"{"result_ids": ["x"]}"#, "result_ids[0]: a string (1 byte), not a result id (want a positive integer)"),
+    ])
+    func badSuitesAndResultIDsRefuseTheFile(text: String, problem: String) {
+        #expect(Self.routingRefusal(text) == [problem])
     }
 
     @Test func jsonBadIdsAreNamedByIndexAndType() throws {
@@ -59,7 +81,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"ids": [1]}"#, "missing key 'run_ids' at the top level"),
+        (#"{"ids": [1]}"#, "missing key 'run_ids' (or 'result_ids') at the top level"),
         (#"{"run_ids": 5}"#, "'run_ids' should be an array"),
         (#"{"run_ids": [1], "labels": 7}"#, "'labels' should be an object"),
         (#"{"run_ids": [1"#, "not valid JSON"),
@@ -134,7 +156,7 @@ import Testing
     @Test func labelLimitsRefuseTheFileWithoutQuotingIt() {
         let longValue = String(repeating: "secret", count: 100)
         #expect(
-            Self.routingRefusal(#"{"run_ids": [1], "labels": {"suite": "\#(longValue)"}}"#) == [
+            Self.routingRefusal(#"{"run_ids": [1], "labels": {"team": "\#(longValue)"}}"#) == [
                 "labels: label 1 of 1: its value is 600 bytes; the limit is 512 bytes"
             ])
         let longKey = String(repeating: "secret", count: 11)

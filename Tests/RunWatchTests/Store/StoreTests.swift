@@ -132,7 +132,8 @@ import Testing
             let applied = try await after.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
             #expect(
                 applied == [
-                    "v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v5-routings", "v9-from-the-future",
+                    "v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v5-routings", "v6-suites-results",
+                    "v9-from-the-future",
                 ])
             #expect(try await after.read { db in try db.tableExists("runs") })
         }

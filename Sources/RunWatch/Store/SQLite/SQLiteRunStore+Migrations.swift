@@ -74,6 +74,11 @@ extension SQLiteRunStore {
         migrator.registerMigration("v5-routings") { db in
             try migrateToRoutings(db)
         }
+        // Suites (named groups of runs, one row per instance of a name), the Cekura results
+        // being expanded into runs, and outbox rows about a suite (`run_id` 0).
+        migrator.registerMigration("v6-suites-results") { db in
+            try migrateToSuites(db)
+        }
         return migrator
     }
 }

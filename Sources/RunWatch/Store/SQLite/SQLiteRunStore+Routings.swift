@@ -31,12 +31,14 @@ extension SQLiteRunStore {
         return try Int64.fetchOne(db, sql: "SELECT id FROM routings WHERE body = ?", arguments: [body])
     }
 
-    /// Routings no run and no outbox row refers to any more.
+    /// Routings no run, outbox row, suite or result refers to any more.
     static func pruneRoutings(_ db: Database) throws {
         try db.execute(
             sql: """
                 DELETE FROM routings WHERE NOT EXISTS (SELECT 1 FROM runs WHERE runs.routing = routings.id)
                   AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.routing = routings.id)
+                  AND NOT EXISTS (SELECT 1 FROM suites WHERE suites.routing = routings.id)
+                  AND NOT EXISTS (SELECT 1 FROM results WHERE results.routing = routings.id)
                 """)
     }
 

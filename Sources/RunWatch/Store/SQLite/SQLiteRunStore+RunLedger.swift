@@ -21,6 +21,11 @@ extension SQLiteRunStore: RunLedger {
                 try insert.execute(arguments: [id, routingID, now, now])
                 if db.changesCount == 1 { result.newIDs.append(id) } else { existing.append(id) }
             }
+            // Suite membership and results to expand commit with the runs: a file is
+            // unlinked only once all it asked for is on disk.
+            let suite = try submission.suite.map { try Self.openSuite(named: $0, routing: routingID, at: now, db) }
+            if let suite { try Self.addToSuite(suite, runIDs: submission.runIDs, at: now, db) }
+            try Self.queueResults(submission.resultIDs, suite: suite, routing: routingID, at: now, db)
             // Re-submitting is idempotent, and can widen a run's routing but never narrow
             // it (RunRouting.resubmitted): another team's file cannot silence a run.
             guard !existing.isEmpty else { return result }
@@ -126,9 +131,11 @@ extension SQLiteRunStore: RunLedger {
             var labelsByRouting: [Int64: [String: String]] = [:]
             for item in record.updates where !missing.contains(item.snapshot.id) {
                 let terminal = item.ended
-                // What the API said of a run that ended badly is kept for `runwatch show`;
-                // for the many that end well it would only cost time and space.
-                let keep = terminal && item.outcome?.isFailure == true
+                // What the API said when the run ended is kept: `runwatch show` for a run
+                // that ended badly, and suite reports, JUnit and `runwatch wait` for every
+                // run (scenario, personality, duration, result). Only the read fields,
+                // a few hundred bytes; the transcript is never stored.
+                let keep = terminal
                 let snapshot = keep ? String(decoding: try encoder.encode(item.snapshot), as: UTF8.self) : nil
                 try update.execute(arguments: [
                     item.current.status?.rawValue, item.current.success, terminal, snapshot, now,

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A suite's verdict: "nightly: 47 of 50 passed; 2 failed, 1 timed out", with every run.
+/// One instance of a suite name: a name is reused (every night's `nightly`), and each
+/// instance opens when a submission names it while no instance of it is open, and
+/// completes when every run in it has ended (see `SuiteCompletion`).
+package struct SuiteReport: Sendable, Equatable, Codable {
+    package var name: String
+    /// The stored instance id: with the name, what makes the report (and its messages'
+    /// idempotency keys) unique.
+    package var instance: Int64
+    package var startedAt: Date
+    package var completedAt: Date?
+    /// Every run of the suite, by id.
+    package var runs: [RunResult]
+    /// Labels the suite's notifications carry (those of the submission that opened it).
+    package var labels: [String: String]
+    /// The dashboard page of the suite, when it is one Cekura result and links are configured.
+    package var dashboardURL: String?
+
+    package init(
+        name: String, instance: Int64, startedAt: Date, completedAt: Date? = nil, runs: [RunResult], labels: [String: String] = [:],
+        dashboardURL: String? = nil
+    ) {
+        self.name = name
+        self.instance = instance
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.runs = runs.sorted { $0.id < $1.id }
+        self.labels = labels
+        self.dashboardURL = dashboardURL
+    }
+
+    /// Ended runs by outcome.
+    package var counts: [RunOutcome: Int] {
+        runs.reduce(into: [:]) { counts, run in if let outcome = run.outcome { counts[outcome, default: 0] += 1 } }
+    }
+
+    package var passed: Int { runs.count { $0.passed } }
+    package var ended: Int { runs.count { $0.ended } }
+
+    /// Passed runs over all runs, 0…1 (1 for an empty suite: nothing failed).
+    package var passRate: Double { runs.isEmpty ? 1 : Double(passed) / Double(runs.count) }
+
+    /// Every run that ended and did not pass, grouped by outcome in `RunOutcome` order,
+    /// by id within a group.
+    package var failures: [RunResult] {
+        let order = Dictionary(uniqueKeysWithValues: RunOutcome.allCases.enumerated().map { ($1, $0) })
+        return runs.filter { $0.ended && !$0.passed }.sorted {
+            (order[$0.outcome!] ?? 0, $0.id) < (order[$1.outcome!] ?? 0, $1.id)
+        }
+    }
+
+    /// From the first submission to completion (or to `now` while running).
+    package func duration(now: Date) -> Duration {
+        .secondsDouble(max(0, (completedAt ?? now).timeIntervalSince(startedAt)))
+    }
+
+    /// Stable across retries and restarts: one instance completes once.
+    package var idempotencyKey: String { "msg_suite\(instance)_completed" }
+
+    /// The event name notifiers see.
+    package static let eventType = "suite.completed"
+}
