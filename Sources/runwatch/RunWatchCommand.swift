@@ -10,7 +10,7 @@ struct RunWatchCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ShowCommand.self, ForgetCommand.self, OutboxCommand.self,
-            NotifyTestCommand.self, DoctorCommand.self, CheckConfigCommand.self,
+            NotifyTestCommand.self, DoctorCommand.self, CheckConfigCommand.self, WaitCommand.self,
         ]
     )
 }

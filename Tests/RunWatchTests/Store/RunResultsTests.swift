@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import RunWatch
+import RunWatchCore
+import RunWatchTesting
+import Testing
+
+/// The reads `runwatch wait` makes: runs by id, suite instance and result, from a real
+/// SQLite file, and their query plans (50 CI jobs read every second).
+@Suite struct RunResultsTests {
+    let t0 = Date(timeIntervalSince1970: 1_784_000_000)
+
+    func end(_ store: SQLiteRunStore, _ id: RunID, _ status: RunStatus, success: Bool? = nil, scenario: String? = nil, result: Int? = nil)
+        async throws
+    {
+        let (_, update) = RunTracker.observe(
+            RunSnapshot(id: id, status: status, success: success, scenarioName: scenario, duration: "01:05", resultID: result),
+            run: TrackedRun(state: RunState(status: .running), submittedAt: t0), at: t0, policy: WatchPolicy())
+        try await store.record(PollRecord(at: t0, updates: [update], messages: []))
+    }
+
+    @Test func runsByIdCarryTheirOutcomeAndSnapshot() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2, 3]), at: t0)
+            try await end(store, 1, .completed, success: true, scenario: "greeting", result: 55)
+            try await end(store, 2, .completed, success: false)
+            let runs = try await store.runResults([3, 2, 1, 99], links: DashboardLinks(base: "https://dash.example/p"))
+            #expect(runs.map(\.id) == [1, 2, 3], "an id the store does not hold is left out")
+            #expect(runs[0].outcome == .completed)
+            #expect(runs[0].scenarioName == "greeting")
+            #expect(runs[0].durationSeconds == 65)
+            #expect(runs[0].dashboardURL == "https://dash.example/p/results/55")
+            #expect(runs[1].outcome == .unsuccessful)
+            #expect(runs[2].outcome == nil)
+            #expect(runs[2].status == nil)
+        }
+    }
+
+    @Test func aSuiteIsReadByInstanceAndTheWaitPinsTheOneItsRunsJoined() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2], suite: "nightly"), at: t0)
+            // Yesterday's instance completes; tonight's opens with other runs.
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            try await queue.write { db in try db.execute(sql: "UPDATE suites SET completed_at = ?", arguments: [t0.timeIntervalSince1970]) }
+            _ = try await store.ingest(SpoolSubmission(runIDs: [3], suite: "nightly"), at: t0.addingTimeInterval(86400))
+            let latest = try #require(try await store.suiteResults(named: "nightly", instance: nil, links: .none))
+            #expect(latest.report.runs.map(\.id) == [3])
+            #expect(latest.report.completedAt == nil)
+            let first = try #require(try await store.suiteResults(named: "nightly", instance: latest.report.instance - 1, links: .none))
+            #expect(first.report.runs.map(\.id) == [1, 2])
+            #expect(first.report.completedAt != nil)
+            #expect(try await store.suiteResults(named: "weekly", instance: nil, links: .none) == nil)
+
+            // A wait given run 1 follows the instance holding it, not the latest.
+            let anchored = try await store.waitReading(WaitQuery(runIDs: [1], suite: "nightly"), links: .none)
+            #expect(anchored.suiteInstance == first.report.instance)
+            #expect(anchored.reading.groups.map(\.name) == ["nightly"])
+            #expect(anchored.reading.runs.map(\.id) == [1, 2])
+            // A wait given only the name follows the latest instance.
+            let named = try await store.waitReading(WaitQuery(suite: "nightly"), links: .none)
+            #expect(named.suiteInstance == latest.report.instance)
+            // A wait whose ids are not ingested yet does not fall back to an older instance.
+            let early = try await store.waitReading(WaitQuery(runIDs: [40], suite: "nightly"), links: .none)
+            #expect(early.suiteInstance == nil)
+            #expect(early.reading.suiteMissing)
+            #expect(early.reading.unseen == [40])
+            #expect(GateVerdict.judge(early.reading, timedOut: false) == nil)
+        }
+    }
+
+    @Test func aResultIsExpandingUntilItsStateSaysOtherwise() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [], resultIDs: [8123, 8124]), at: t0)
+            let before = try await store.waitReading(WaitQuery(resultIDs: [8123, 8124, 8125]), links: .none)
+            #expect(before.reading.expanding == [8123, 8124, 8125], "queued, or not even ingested yet")
+            #expect(GateVerdict.judge(before.reading, timedOut: false) == nil)
+            #expect(try await store.resultRuns(8125, links: .none) == nil)
+
+            // The results helper's expansion, as rows: 8123 grows to two runs and is stable;
+            // 8124 ends with none.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [11, 12]), at: t0)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO result_runs (result, run_id) VALUES (8123, 11), (8123, 12)")
+                try db.execute(sql: "INSERT INTO suite_runs (suite, run_id) SELECT suite, 11 FROM results WHERE id = 8123")
+                try db.execute(sql: "UPDATE results SET state = 'expanded', run_count = 2 WHERE id IN (8123, 8124)")
+            }
+            let expanded = try #require(try await store.resultRuns(8123, links: .none))
+            #expect(!expanded.expanding)
+            #expect(expanded.runs.map(\.id) == [11, 12])
+            try await end(store, 11, .completed, success: true)
+            try await end(store, 12, .cancelled)
+            let after = try await store.waitReading(WaitQuery(resultIDs: [8123, 8124]), links: .none)
+            #expect(after.reading.expanding.isEmpty)
+            #expect(after.reading.emptyResults == [8124])
+            #expect(after.reading.groups.map(\.name).sorted() == ["result-8123", "result-8124"])
+            #expect(after.reading.runs.map(\.id) == [11, 12], "a result's runs join its group even before its suite lists them")
+            #expect(GateVerdict.judge(after.reading, timedOut: false)?.exit == .infrastructure)
+        }
+    }
+
+    @Test func looseIdsFormTheirOwnGroupAndUnseenIdsKeepTheWaitOpen() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [5, 6]), at: t0)
+            try await end(store, 5, .completed, success: true)
+            try await end(store, 6, .completed, success: true)
+            let partial = try await store.waitReading(WaitQuery(runIDs: [5, 6, 7]), links: .none)
+            #expect(partial.reading.unseen == [7])
+            #expect(partial.reading.groups.map(\.name) == [GateReading.looseGroupName])
+            #expect(GateVerdict.judge(partial.reading, timedOut: false) == nil)
+            let all = try await store.waitReading(WaitQuery(runIDs: [5, 6]), links: .none)
+            #expect(GateVerdict.judge(all.reading, timedOut: false)?.exit == .passed)
+        }
+    }
+
+    /// The SQL of `SQLiteRunStore+RunResults`: every read by primary key or index.
+    @Test(arguments: [
+        "SELECT r.id, r.status, r.success, r.terminal, r.snapshot, r.submitted_at, r.ended_at FROM runs r WHERE r.id = 1",
+        "SELECT s.id FROM suite_runs m JOIN suites s ON s.id = m.suite WHERE m.run_id = 1 AND s.name = 'n' ORDER BY s.id DESC LIMIT 1",
+        "SELECT s.id FROM results x JOIN suites s ON s.id = x.suite WHERE x.id = 1 AND s.name = 'n'",
+        "SELECT id, name, created_at, completed_at FROM suites WHERE id = 1",
+        "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' ORDER BY id DESC LIMIT 1",
+        "SELECT r.id, r.status FROM suite_runs m JOIN runs r ON r.id = m.run_id WHERE m.suite = 1",
+        "SELECT id FROM results WHERE suite = 1 AND state = 'expanding'",
+        "SELECT state, suite FROM results WHERE id = 1",
+        "SELECT r.id, r.status FROM result_runs x JOIN runs r ON r.id = x.run_id WHERE x.result = 1",
+    ])
+    func waitReadsUseKeysNotScans(sql: String) async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try SQLiteRunStore.open(directory: dir)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            let plan = try await queue.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+    }
+}
