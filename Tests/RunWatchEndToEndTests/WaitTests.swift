@@ -77,7 +77,8 @@ import Glibc
         try await withTemporaryDirectory { dir in
             try await LoopbackServers.serve { servers in
                 let config = dir + "/runwatch.yaml"
-                try writeFile(config, "api:\n  base_url: \(servers.apiURL)\n  poll_interval: 500ms\nspool_dir: \(dir)/spool\nstate_dir: \(dir)/state\n")
+                try writeFile(
+                    config, "api:\n  base_url: \(servers.apiURL)\n  poll_interval: 500ms\nspool_dir: \(dir)/spool\nstate_dir: \(dir)/state\n")
                 servers.simulator.addRun(11, script: Self.ends("completed", success: true, after: 8))
                 servers.simulator.addRun(12, script: Self.ends("completed", success: false, after: 8))
                 let key = servers.simulator.options.apiKey

@@ -44,7 +44,9 @@ package struct GateReport: Sendable, Equatable, Codable {
         for run in failures { lines.append("  " + Self.describe(run)) }
         let open = runs.filter { !$0.ended }
         if !open.isEmpty || !unseenRunIDs.isEmpty {
-            let ids = open.map { "\($0.id) (\(UntrustedText.printable($0.status?.rawValue ?? "submitted", limit: 32)))" } + unseenRunIDs.map { "\($0) (not ingested)" }
+            let ids =
+                open.map { "\($0.id) (\(UntrustedText.printable($0.status?.rawValue ?? "submitted", limit: 32)))" }
+                + unseenRunIDs.map { "\($0) (not ingested)" }
             let shown = ids.prefix(maxOpenListed).joined(separator: ", ")
             lines.append("  still open: " + shown + (ids.count > maxOpenListed ? " and \(ids.count - maxOpenListed) more (see --json)" : ""))
         }

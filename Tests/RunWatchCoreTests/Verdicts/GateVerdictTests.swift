@@ -27,7 +27,9 @@ struct GateVerdictTests {
             submittedAt: t0, endedAt: t0)
     }
 
-    static func reading(_ specs: [String], unseen: [RunID] = [], expanding: [ResultID] = [], empty: [ResultID] = [], missing: Bool = false)
+    static func reading(
+        _ specs: [String], unseen: [RunID] = [], expanding: [ResultID] = [], empty: [ResultID] = [], missing: Bool = false
+    )
         -> GateReading
     {
         let runs = specs.enumerated().map { run($0.offset + 1, $0.element) }

@@ -10,7 +10,9 @@ import Testing
 @Suite struct RunResultsTests {
     let t0 = Date(timeIntervalSince1970: 1_784_000_000)
 
-    func end(_ store: SQLiteRunStore, _ id: RunID, _ status: RunStatus, success: Bool? = nil, scenario: String? = nil, result: Int? = nil)
+    func end(
+        _ store: SQLiteRunStore, _ id: RunID, _ status: RunStatus, success: Bool? = nil, scenario: String? = nil, result: Int? = nil
+    )
         async throws
     {
         let (_, update) = RunTracker.observe(

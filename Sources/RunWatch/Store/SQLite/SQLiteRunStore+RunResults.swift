@@ -100,7 +100,8 @@ extension SQLiteRunStore: RunResults {
         let status: String? = row[1]
         let ended: Double? = row[6]
         return RunResult(
-            id: row[0], status: status.map(RunStatus.init(stored:)), success: row[2], terminal: row[3], snapshot: Self.decode(RunSnapshot.self, row[4]),
+            id: row[0], status: status.map(RunStatus.init(stored:)), success: row[2], terminal: row[3],
+            snapshot: Self.decode(RunSnapshot.self, row[4]),
             submittedAt: Date(timeIntervalSince1970: row[5]), endedAt: ended.map(Date.init(timeIntervalSince1970:)), links: links)
     }
 
