@@ -57,12 +57,15 @@ import Testing
                     "PATH": "\(bin):/usr/bin:/bin", "RUNWATCH_CONFIG": config, "PIPELINE_ID": "4242", "RUN_IDS": "601 602",
                     "GITHUB_STEP_SUMMARY": work + "/step-summary.md",
                 ]
+                try writeFile(work + "/step-summary.md", "## an earlier step\n")
                 let (status, output) = try await runProcess("/bin/sh", ["-c", "cd \"$0\" && " + recipe, work], environment: environment)
                 #expect(status == 1, "one run completed unsuccessfully: a regression\n\(output)")
                 #expect(output.contains("regression: 1 of 2 passed; 1 unsuccessful"))
                 #expect(FileManager.default.fileExists(atPath: work + "/runwatch-junit.xml"))
                 #expect(FileManager.default.fileExists(atPath: work + "/runwatch-summary.md"))
-                #expect(FileManager.default.fileExists(atPath: work + "/step-summary.md"), "appended to $GITHUB_STEP_SUMMARY")
+                let stepSummary = try String(contentsOfFile: work + "/step-summary.md", encoding: .utf8)
+                #expect(stepSummary.hasPrefix("## an earlier step\n"), "appended to $GITHUB_STEP_SUMMARY, never replacing it")
+                #expect(stepSummary.count > "## an earlier step\n".count)
                 let suite = try await bed.daemon.store.suiteResults(named: "ci-4242", instance: nil, links: .none)
                 #expect(suite?.report.runs.map(\.id) == [601, 602], "the runs joined the pipeline's suite")
             }

@@ -103,6 +103,27 @@ import Glibc
         }
     }
 
+    /// A wait started before the daemon ever ran (no store yet) keeps waiting, and judges
+    /// once the daemon starts and ingests its spool file.
+    @Test func aWaitStartedBeforeTheDaemonKeepsWaitingForIt() async throws {
+        try await withTemporaryDirectory { dir in
+            try InProcessDaemon.spool(in: dir).prepare()
+            let process = try WaitProcess(
+                ["--spool-dir", dir + "/spool", "--state-dir", InProcessDaemon.stateDirectory(in: dir), "--interval", "200ms", "81"],
+                output: dir + "/wait.out")
+            // Several reads fail for want of a store before the daemon comes.
+            try await Task.sleep(for: .seconds(1))
+            #expect(process.isRunning, "\(process.output)")
+            let simulator = CekuraSimulator()
+            simulator.addRun(81, script: Self.ends("completed", success: true))
+            try await TestBed.run(simulator: simulator, in: dir) { _ in
+                #expect(await process.waitForExit(timeout: 60))
+            }
+            #expect(process.exitStatus == 0, "\(process.output)")
+            #expect(process.output.contains("passed: 1 of 1 passed"))
+        }
+    }
+
     static func openWhenPresent(_ stateDir: String) async throws -> SQLiteRunStore {
         _ = await waitUntil(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: stateDir + "/" + SQLiteRunStore.fileName) }
         return try SQLiteRunStore.open(directory: stateDir, readOnly: true)
@@ -217,6 +238,7 @@ final class WaitProcess: @unchecked Sendable {
 
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
     var exitStatus: Int32 { process.terminationStatus }
+    var isRunning: Bool { process.isRunning }
     func kill(_ signal: Int32) { _ = Glibc.kill(process.processIdentifier, signal) }
     func waitForExit(timeout: Double) async -> Bool {
         await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(50)) { !self.process.isRunning }

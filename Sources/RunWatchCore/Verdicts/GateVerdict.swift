@@ -68,6 +68,7 @@ package struct GateVerdict: Sendable, Equatable {
             text += "; result(s) with no runs: " + reading.emptyResults.sorted().map(String.init).joined(separator: ", ")
         }
         if runs.isEmpty, reading.emptyResults.isEmpty, reading.settled { text += "; nothing to judge (no runs)" }
+        if reading.suiteMissing { text += "; the suite is not in the store" }
         return text
     }
 }

@@ -108,6 +108,8 @@ struct GateVerdictTests {
         let empty = GateVerdict.judge(Self.reading(["completed"], empty: [42]), timedOut: false)
         #expect(empty?.headline == "infrastructure: 1 of 1 passed; result(s) with no runs: 42")
         #expect(GateVerdict.judge(Self.reading([]), timedOut: false)?.headline == "infrastructure: 0 of 0 passed; nothing to judge (no runs)")
+        #expect(
+            GateVerdict.judge(Self.reading([], missing: true), timedOut: true)?.headline == "timed out: 0 of 0 passed; the suite is not in the store")
     }
 
     @Test func progressLineCountsByOutcomeAndStatus() {
