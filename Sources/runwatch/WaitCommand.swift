@@ -135,7 +135,7 @@ struct WaitCommand: AsyncParsableCommand {
                 exitCode: verdict.exit.rawValue, verdict: verdict.exit.word, headline: verdict.headline,
                 timedOut: elapsed >= settings.timeout && !reading.settled, elapsed: elapsed, reading: reading)
         case .interrupted(let signal, let reading):
-            let reading = reading ?? GateReading(unseen: settings.query.runIDs)
+            let reading = reading ?? settings.query.unread
             let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
             report = GateReport(
                 exitCode: 128 + signal, verdict: "interrupted",

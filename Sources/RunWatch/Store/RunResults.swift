@@ -51,6 +51,11 @@ package struct WaitQuery: Sendable, Equatable {
         self.suiteInstance = suiteInstance
     }
 
+    /// Where things stand before any read succeeded: everything asked for is still open.
+    package var unread: GateReading {
+        GateReading(unseen: runIDs, expanding: resultIDs, suiteMissing: suite != nil)
+    }
+
     package struct Answer: Sendable, Equatable {
         package var reading: GateReading
         /// The instance of `suite` read: the pinned one, else the one holding the first

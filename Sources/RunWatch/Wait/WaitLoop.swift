@@ -105,7 +105,8 @@ package struct WaitLoop: Sendable {
                 store = nil
                 lastError = "\(error)"
                 if timedOut {
-                    return .verdict(GateVerdict.judge(last.value ?? GateReading(unseen: query.runIDs), timedOut: true)!, last.value ?? GateReading())
+                    let reading = last.value ?? query.unread
+                    return .verdict(GateVerdict.judge(reading, timedOut: true)!, reading)
                 }
             }
             if elapsed >= settings.daemonGrace {

@@ -116,6 +116,10 @@ import Testing
             #expect(GateVerdict.judge(partial.reading, timedOut: false) == nil)
             let all = try await store.waitReading(WaitQuery(runIDs: [5, 6]), links: .none)
             #expect(GateVerdict.judge(all.reading, timedOut: false)?.exit == .passed)
+            // Before any read succeeded, a timed-out wait is a timeout, never "nothing to judge".
+            for query in [WaitQuery(runIDs: [5]), WaitQuery(resultIDs: [8]), WaitQuery(suite: "nightly")] {
+                #expect(GateVerdict.judge(query.unread, timedOut: true)?.exit == .timedOut)
+            }
         }
     }
 
