@@ -103,8 +103,18 @@ struct WaitCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.cantCreate)
             }
         }
-        let settings = WaitLoop.Settings(query: query, timeout: timeout, interval: interval, daemonGrace: grace, spoolFile: spoolFile)
+        // Links need the config file; with both folders given it is read only when named.
+        let linkConfig = try loaded ?? (config == nil ? nil : configuration())
+        let settings = WaitLoop.Settings(
+            query: query, timeout: timeout, interval: interval, daemonGrace: grace, spoolFile: spoolFile, links: Self.links(linkConfig))
         try await follow(settings: settings, stateDirectory: stateDirectory)
+    }
+
+    /// Dashboard links for the report, JUnit and summary (`cekura.dashboard_url`).
+    /// Integration point: `configuration?.dashboardLinks ?? .none` once that key (the
+    /// digest part of issue 12) is in `Configuration`; until then, no links.
+    static func links(_ configuration: Configuration?) -> DashboardLinks {
+        .none
     }
 
     /// Waits on the store in `stateDirectory`, prints the report, writes the files, exits.
@@ -186,7 +196,8 @@ struct WaitCommand: AsyncParsableCommand {
             exit = try await StandaloneEngine.run(
                 configuration: configuration, environment: environment, submission: request, logger: Logger(label: "runwatch-wait")
             ) { stateDir, spoolFile in
-                let settings = WaitLoop.Settings(query: query, timeout: timeout, interval: interval, spoolFile: spoolFile)
+                let settings = WaitLoop.Settings(
+                    query: query, timeout: timeout, interval: interval, spoolFile: spoolFile, links: Self.links(base))
                 do {
                     try await follow(settings: settings, stateDirectory: stateDir)
                     return nil
