@@ -3,7 +3,8 @@
 package enum VerdictText {
     /// Control characters (C0, DEL, C1), line and paragraph separators and bidirectional
     /// controls become spaces (a line break would end a table row; a right-to-left
-    /// override would make a name read as another), runs of whitespace collapse to one
+    /// override would make a name read as another), noncharacters become U+FFFD, runs of
+    /// whitespace collapse to one
     /// space, ends are trimmed, and the result is capped at `limit` characters.
     /// nil when nothing is left: callers fall back to the run id.
     package static func oneLine(_ text: String?, limit: Int) -> String? {
@@ -21,7 +22,8 @@ package enum VerdictText {
                 count += 1
                 pendingSpace = false
             }
-            out.unicodeScalars.append(scalar)
+            // Noncharacters (U+FFFE, U+FFFF, …) are no text: XML forbids some of them.
+            out.unicodeScalars.append(scalar.properties.isNoncharacterCodePoint ? "\u{FFFD}" : scalar)
             count += 1
             // Bounded work for a hostile megabyte: stop well past the cap (characters can
             // be several scalars each; `capped` then cuts at a character and adds "…").
