@@ -158,6 +158,8 @@ package enum MarkdownSummary {
     /// When not even the headings fit: the verdict lines, cut at a character boundary.
     private static func verdictsOnly(_ sections: [Section], maxBytes: Int) -> String {
         let text = "## Cekura runs\n\n" + sections.map(\.heading).joined()
+        let withNote = text + "_No tables: this summary is capped at \(maxBytes) bytes._\n"
+        if withNote.utf8.count <= maxBytes { return withNote }
         guard text.utf8.count > maxBytes else { return text }
         let ellipsis = "…\n"
         var out = ""

@@ -7,7 +7,7 @@ import Testing
 
     /// The table rows of a summary (not the header or its delimiter row), in order.
     static func rows(_ markdown: String) -> [String] {
-        markdown.split(separator: "\n").map(String.init).filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Outcome |") }
+        markdown.split(separator: "\n").map(String.init).filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Outcome |") && !$0.hasPrefix("| --- |") }
     }
 
     /// The run id column of each row.
@@ -82,30 +82,30 @@ import Testing
         #expect(!markdown.contains("<script") && !markdown.contains("<details") && !markdown.contains("<img"))
     }
 
-    /// Under the size limit: every suite's failures before any passed row; what is left
-    /// out is counted.
+    /// Under the size limit: failures before passed rows, and what is left out is
+    /// counted. (Nightly's full summary is about 6,900 bytes; its skeleton with every row
+    /// left out about 340.)
     @Test(arguments: [
-        (1_000_000, 50, 0, 0),
-        (3_000, 3, 0, 47),
-        (2_000, 0, 3, 47),
+        (1_000_000, 3, 47),
+        (3_000, 3, 16),
+        (1_000, 3, 0),
+        (700, 1, 0),
+        (600, 0, 0),
     ])
-    func staysUnderTheSizeLimit(maxBytes: Int, expectedRows: Int, leftFailures: Int, leftPassed: Int) {
+    func staysUnderTheSizeLimit(maxBytes: Int, failuresShown: Int, passedShown: Int) {
         let markdown = MarkdownSummary.render([F.nightly], now: F.now, maxBytes: maxBytes)
         #expect(markdown.utf8.count <= maxBytes)
-        if expectedRows > 0 { #expect(Self.rows(markdown).count >= expectedRows) }
         let runIDs = Self.runIDs(markdown)
-        #expect(runIDs.prefix(3) == [48, 49, 50].prefix(runIDs.count), "failures first")
-        if leftFailures == 0 && leftPassed == 0 {
+        #expect(runIDs.filter { $0 > 47 } == Array([48, 49, 50].prefix(failuresShown)), "failures first, in order")
+        #expect(runIDs.filter { $0 <= 47 } == Array((1...47).prefix(passedShown)))
+        #expect(runIDs.prefix(failuresShown).allSatisfy { $0 > 47 })
+        if failuresShown == 3 && passedShown == 47 {
             #expect(!markdown.contains("Not listed"))
-            #expect(runIDs.count == 50)
         } else {
-            let passedShown = runIDs.count - min(3, runIDs.count)
-            let failuresShown = min(3, runIDs.count)
             var parts: [String] = []
             if failuresShown < 3 { parts.append("\(3 - failuresShown) of 3 runs that did not pass (the JUnit report lists every run)") }
             if passedShown < 47 { parts.append("\(47 - passedShown) of 47 passed runs") }
             #expect(markdown.contains("_Not listed, to keep this summary under \(maxBytes) bytes: \(parts.joined(separator: ", "))._"))
-            if leftFailures == 0 { #expect(failuresShown == 3, "failures are never left out while they fit") }
         }
         #expect(markdown.contains("### ❌ nightly: 47 of 50 passed; 2 failed, 1 timed out"))
     }
@@ -130,11 +130,11 @@ import Testing
     }
 
     @Test func largeSuitesRenderUnderTheDefaultLimit() {
-        let runs = (1...20_000).map { F.run($0, $0 % 10 == 0 ? .failed : .completed, scenario: "Scenario \($0)", error: String(repeating: "e", count: 250)) }
+        let runs = (1...5_000).map { F.run($0, $0 % 10 == 0 ? .failed : .completed, scenario: "Scenario \($0)", error: String(repeating: "e", count: 250)) }
         let markdown = MarkdownSummary.render([F.suite("big", runs)], now: F.now)
         #expect(markdown.utf8.count <= MarkdownSummary.defaultMaxBytes)
         let ids = Self.runIDs(markdown)
-        #expect(ids.prefix(2000).allSatisfy { $0 % 10 == 0 }, "all 2,000 failures first")
-        #expect(ids.count < 20_000 && markdown.contains("passed runs._"))
+        #expect(ids.prefix(500).allSatisfy { $0 % 10 == 0 }, "all 500 failures first")
+        #expect(ids.count < 5_000 && markdown.contains("passed runs._"))
     }
 }
