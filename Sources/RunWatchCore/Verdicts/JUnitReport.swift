@@ -42,7 +42,9 @@ package enum JUnitReport {
         let name = attribute(VerdictText.oneLine(suite.name, limit: propertyLimit) ?? "suite \(suite.instance)")
         var xml = "  <testsuite name=\"\(name)\"\(tallyAttributes(tally))"
         xml += " time=\"\(seconds(suite.duration(now: now).secondsDouble))\" timestamp=\"\(timestamp(suite.startedAt))\">\n"
-        var properties: [(String, String)] = [("suite.instance", "\(suite.instance)"), ("suite.completed", suite.completedAt == nil ? "false" : "true")]
+        var properties: [(String, String)] = [
+            ("suite.instance", "\(suite.instance)"), ("suite.completed", suite.completedAt == nil ? "false" : "true"),
+        ]
         if let completedAt = suite.completedAt { properties.append(("suite.completed_at", timestamp(completedAt))) }
         if let url = suite.dashboardURL { properties.append(("dashboard_url", url)) }
         for (key, value) in suite.labels.sorted(by: { $0.key < $1.key }) { properties.append(("label.\(key)", value)) }
@@ -94,7 +96,8 @@ package enum JUnitReport {
         var xml = "\(indent)<properties>\n"
         for (name, value) in properties {
             let cleanName = VerdictText.oneLine(name, limit: 100) ?? "property"
-            xml += "\(indent)  <property name=\"\(attribute(cleanName))\" value=\"\(attribute(VerdictText.oneLine(value, limit: propertyLimit) ?? ""))\"/>\n"
+            xml +=
+                "\(indent)  <property name=\"\(attribute(cleanName))\" value=\"\(attribute(VerdictText.oneLine(value, limit: propertyLimit) ?? ""))\"/>\n"
         }
         return xml + "\(indent)</properties>\n"
     }

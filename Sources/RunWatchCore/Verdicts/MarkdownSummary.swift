@@ -137,7 +137,9 @@ package enum MarkdownSummary {
             let leftPassed = section.passedRows.count - kept.passed
             // The skeleton reserves room for the longest note a section can have.
             if tableAlways {
-                out += note(failures: (section.failureRows.count, section.failureRows.count), passed: (section.passedRows.count, section.passedRows.count), maxBytes: maxBytes)
+                out += note(
+                    failures: (section.failureRows.count, section.failureRows.count), passed: (section.passedRows.count, section.passedRows.count),
+                    maxBytes: maxBytes)
             } else if leftFailures > 0 || leftPassed > 0 {
                 out += note(failures: (leftFailures, section.failureRows.count), passed: (leftPassed, section.passedRows.count), maxBytes: maxBytes)
             }

@@ -13,17 +13,18 @@ import Testing
 
     /// The element each outcome becomes, with its type: failure for a regression, error
     /// for an infrastructure end or a run not ended, skipped for a cancel.
-    @Test(arguments: [
-        (RunOutcome?.some(.completed), nil, nil),
-        (.unsuccessful, "failure", "unsuccessful"),
-        (.failed, "error", "failed"),
-        (.timeout, "error", "timeout"),
-        (.notFound, "error", "not_found"),
-        (.expired, "error", "expired"),
-        (.rejected, "error", "rejected"),
-        (.cancelled, "skipped", "cancelled"),
-        (nil, "error", "not_ended"),
-    ] as [(RunOutcome?, String?, String?)])
+    @Test(
+        arguments: [
+            (RunOutcome?.some(.completed), nil, nil),
+            (.unsuccessful, "failure", "unsuccessful"),
+            (.failed, "error", "failed"),
+            (.timeout, "error", "timeout"),
+            (.notFound, "error", "not_found"),
+            (.expired, "error", "expired"),
+            (.rejected, "error", "rejected"),
+            (.cancelled, "skipped", "cancelled"),
+            (nil, "error", "not_ended"),
+        ] as [(RunOutcome?, String?, String?)])
     func eachOutcomeBecomesItsElement(outcome: RunOutcome?, element: String?, type: String?) throws {
         let root = try Self.parsed([F.suite("s", [F.run(7, outcome, error: "boom")])])
         let testcase = try #require(root.first("testsuite")?.first("testcase"))
@@ -46,29 +47,35 @@ import Testing
     }
 
     /// The name rule of docs/junit.md.
-    @Test(arguments: [
-        ([F.run(1, .completed)], ["Reschedule appointment — Direct Communicator"]),
-        ([F.run(1, .completed, personality: nil)], ["Reschedule appointment"]),
-        ([F.run(1, .completed, scenario: nil)], ["Direct Communicator"]),
-        ([F.run(1, .completed, scenario: nil, personality: nil)], ["run 1"]),
-        ([F.run(1, .completed, scenario: " \n ", personality: "\u{202E}")], ["run 1"]),
-        ([F.run(1, .completed, scenario: "Two\nlines", personality: nil)], ["Two lines"]),
-        (
-            [F.run(1, .completed), F.run(2, .failed), F.run(3, .completed, scenario: "Other")],
-            [
-                "Reschedule appointment — Direct Communicator (run 1)", "Reschedule appointment — Direct Communicator (run 2)",
-                "Other — Direct Communicator",
-            ]
-        ),
-        // An API name that reads like a generated one still ends up unique.
-        (
-            [F.run(1, .completed, scenario: "A", personality: nil), F.run(2, .completed, scenario: "A", personality: nil),
-                F.run(3, .completed, scenario: "A (run 1)", personality: nil)],
-            ["A (run 1)", "A (run 2)", "A (run 1) #2"]
-        ),
-        // The same run listed twice (under two suites).
-        ([F.run(5, .completed), F.run(5, .completed)], ["Reschedule appointment — Direct Communicator (run 5)", "Reschedule appointment — Direct Communicator (run 5) #2"]),
-    ] as [([RunResult], [String])])
+    @Test(
+        arguments: [
+            ([F.run(1, .completed)], ["Reschedule appointment — Direct Communicator"]),
+            ([F.run(1, .completed, personality: nil)], ["Reschedule appointment"]),
+            ([F.run(1, .completed, scenario: nil)], ["Direct Communicator"]),
+            ([F.run(1, .completed, scenario: nil, personality: nil)], ["run 1"]),
+            ([F.run(1, .completed, scenario: " \n ", personality: "\u{202E}")], ["run 1"]),
+            ([F.run(1, .completed, scenario: "Two\nlines", personality: nil)], ["Two lines"]),
+            (
+                [F.run(1, .completed), F.run(2, .failed), F.run(3, .completed, scenario: "Other")],
+                [
+                    "Reschedule appointment — Direct Communicator (run 1)", "Reschedule appointment — Direct Communicator (run 2)",
+                    "Other — Direct Communicator",
+                ]
+            ),
+            // An API name that reads like a generated one still ends up unique.
+            (
+                [
+                    F.run(1, .completed, scenario: "A", personality: nil), F.run(2, .completed, scenario: "A", personality: nil),
+                    F.run(3, .completed, scenario: "A (run 1)", personality: nil),
+                ],
+                ["A (run 1)", "A (run 2)", "A (run 1) #2"]
+            ),
+            // The same run listed twice (under two suites).
+            (
+                [F.run(5, .completed), F.run(5, .completed)],
+                ["Reschedule appointment — Direct Communicator (run 5)", "Reschedule appointment — Direct Communicator (run 5) #2"]
+            ),
+        ] as [([RunResult], [String])])
     func testCaseNamesAreReadableAndUnique(runs: [RunResult], expected: [String]) {
         #expect(TestCaseNames.names(for: runs) == expected)
     }
@@ -126,13 +133,17 @@ import Testing
         let one = JUnitReport.render([F.nightly, F.mixed, F.hostile], now: F.now)
         let two = JUnitReport.render([F.hostile, F.mixed, F.nightly], now: F.now)
         #expect(one == two)
-        #expect(JUnitReport.render([], now: F.now).hasSuffix("<testsuites name=\"runwatch\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\" timestamp=\"2026-12-02T03:02:03\"/>\n"))
+        #expect(
+            JUnitReport.render([], now: F.now).hasSuffix(
+                "<testsuites name=\"runwatch\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\" timestamp=\"2026-12-02T03:02:03\"/>\n"
+            ))
     }
 
-    @Test(arguments: [
-        (0.0, "0.000"), (47, "47.000"), (0.0004, "0.000"), (1.2345, "1.235"), (-3, "0.000"), (.infinity, "0.000"), (.nan, "0.000"),
-        (3600.5, "3600.500"), (1e300, "1000000000000.000"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0.000"), (47, "47.000"), (0.0004, "0.000"), (1.2345, "1.235"), (-3, "0.000"), (.infinity, "0.000"), (.nan, "0.000"),
+            (3600.5, "3600.500"), (1e300, "1000000000000.000"),
+        ] as [(Double, String)])
     func secondsAreDecimalsWithThreePlaces(value: Double, expected: String) {
         #expect(JUnitReport.seconds(value) == expected)
     }

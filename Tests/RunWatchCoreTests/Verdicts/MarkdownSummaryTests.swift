@@ -20,7 +20,10 @@ import Testing
 
     @Test(arguments: [
         (F.nightly, "nightly: 47 of 50 passed; 2 failed, 1 timed out"),
-        (F.mixed, "ci-4711: 1 of 9 passed; 1 completed unsuccessfully, 1 failed, 1 timed out, 1 cancelled, 1 not found, 1 expired, 1 rejected, 1 not ended"),
+        (
+            F.mixed,
+            "ci-4711: 1 of 9 passed; 1 completed unsuccessfully, 1 failed, 1 timed out, 1 cancelled, 1 not found, 1 expired, 1 rejected, 1 not ended"
+        ),
         (F.suite("smoke", (1...3).map { F.run($0, .completed) }), "smoke: 3 of 3 passed"),
         (F.suite("empty", []), "empty: no runs"),
         (F.suite("waiting", [F.run(1, nil), F.run(2, nil)]), "waiting: 0 of 2 passed; 2 not ended"),
@@ -36,7 +39,9 @@ import Testing
             headings == [
                 "### ✅ empty: no runs", "### ❌ nightly: 47 of 50 passed; 2 failed, 1 timed out", "### ✅ smoke: 1 of 1 passed",
             ])
-        #expect(markdown.contains("Started 2026-12-02T02:00:00 UTC · completed after 41m 3s · [dashboard](<https://dashboard.cekura.ai/acme/results/8123>)"))
+        #expect(
+            markdown.contains(
+                "Started 2026-12-02T02:00:00 UTC · completed after 41m 3s · [dashboard](<https://dashboard.cekura.ai/acme/results/8123>)"))
         #expect(markdown.contains("No runs."))
     }
 
@@ -130,7 +135,9 @@ import Testing
     }
 
     @Test func largeSuitesRenderUnderTheDefaultLimit() {
-        let runs = (1...5_000).map { F.run($0, $0 % 10 == 0 ? .failed : .completed, scenario: "Scenario \($0)", error: String(repeating: "e", count: 250)) }
+        let runs = (1...5_000).map {
+            F.run($0, $0 % 10 == 0 ? .failed : .completed, scenario: "Scenario \($0)", error: String(repeating: "e", count: 250))
+        }
         let markdown = MarkdownSummary.render([F.suite("big", runs)], now: F.now)
         #expect(markdown.utf8.count <= MarkdownSummary.defaultMaxBytes)
         let ids = Self.runIDs(markdown)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// A parsed XML document for assertions: Foundation's parser (libxml2 underneath) in
