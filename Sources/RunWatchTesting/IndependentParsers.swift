@@ -1,38 +1,39 @@
 import Foundation
-import RunWatchTesting
 
 /// Parsers runwatch's reports are checked with that share no code with it: the
 /// `junitparser` and `markdown-it-py` Python packages and `xmllint` (libxml2) with
 /// docs/junit.xsd. scripts/setup installs all three, so CI runs these checks; a machine
-/// without them skips the tests that need them, saying which tool is missing.
-enum IndependentParsers {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let schema = repositoryRoot + "/docs/junit.xsd"
+/// without them skips the tests that need them, saying which tool is missing. Shared by
+/// the renderers' tests and the end-to-end tests of `runwatch wait --junit/--summary`.
+package enum IndependentParsers {
+    /// Sources/RunWatchTesting/ is two folders below the repository.
+    package static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    package static let schema = repositoryRoot + "/docs/junit.xsd"
 
-    static func hasPython(_ module: String) async -> Bool {
+    package static func hasPython(_ module: String) async -> Bool {
         (try? await runProcess("/usr/bin/env", ["python3", "-c", "import \(module)"], environment: nil).status) == 0
     }
 
-    static func hasXmllint() async -> Bool {
+    package static func hasXmllint() async -> Bool {
         (try? await runProcess("/usr/bin/env", ["xmllint", "--version"], environment: nil).status) == 0
     }
 
     /// `script` run by the caller's python3 (the one scripts/setup installed packages
     /// for), its standard output decoded as JSON.
-    static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, json: Any?, output: String) {
+    package static func python(_ script: String, _ arguments: [String]) async throws -> (status: Int32, json: Any?, output: String) {
         let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script] + arguments, environment: nil)
         let lastLine = output.split(separator: "\n").last.map(String.init) ?? ""
         return (status, try? JSONSerialization.jsonObject(with: Data(lastLine.utf8)), output)
     }
 
-    static func xmllint(_ file: String) async throws -> (status: Int32, output: String) {
+    package static func xmllint(_ file: String) async throws -> (status: Int32, output: String) {
         try await runProcess("/usr/bin/env", ["xmllint", "--noout", "--schema", schema, file], environment: nil)
     }
 
     /// The JUnit file as junitparser reads it: the attributes it reports and the counts
     /// it derives from the cases itself.
-    static let junitScript = """
+    package static let junitScript = """
         import json, sys
         from junitparser import JUnitXml, Properties, Failure, Error, Skipped
         xml = JUnitXml.fromfile(sys.argv[1])
@@ -63,7 +64,7 @@ enum IndependentParsers {
     /// reads it: headings, paragraphs' text, and per table its header and body rows as
     /// cell texts; any token in a heading or cell that is not plain text or a link is
     /// reported, since untrusted text must never turn into markup there.
-    static let markdownScript = """
+    package static let markdownScript = """
         import json, sys
         from markdown_it import MarkdownIt
         md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
