@@ -78,6 +78,10 @@ enum VerdictFixtures {
         "`code` **bold** _it_ [link](https://evil.example) ![img](x) ~~s~~ $x$ <img src=x onerror=alert(1)> \\",
         "<details><summary>open</summary>",
         String(repeating: "long é ✓ ", count: 120_000),
+        // Invalid UTF-8 (an encoded surrogate, a stray byte), decoded as Swift does.
+        String(decoding: [0x61, 0xED, 0xA0, 0x80, 0xFF, 0x62] as [UInt8], as: UTF8.self),
+        // One character of ten thousand scalars.
+        "e" + String(repeating: "\u{301}", count: 10_000),
         "",
         "   \n\t ",
     ]
