@@ -62,6 +62,7 @@ import Testing
 
     @Test func theCapacityIsWhatTheWorstCaseLinesAllow() {
         #expect(SlackDigest.capacity >= 40, "a digest still groups a burst: \(SlackDigest.capacity)")
+        #expect(SlackDigest.capacity == 147, "docs/notifications.md names this number; change both together")
         #expect(SlackDigest.linesPerSection * (SlackDigest.maxLineLength + 1) - 1 <= SlackMessage.sectionTextLimit)
         #expect(SlackSink().defaults.digestCapacity == SlackDigest.capacity, "the plan's digest limit for Slack")
     }
