@@ -73,4 +73,43 @@ import Testing
             }
         }
     }
+
+    /// With `cekura.dashboard_url`, one failed run links to its result in Slack, in the
+    /// webhook's `dashboard_url` and in `runwatch show`; the simulator's run 4242 belongs
+    /// to result 90042.
+    @Test func aRunLinksToItsResultInSlackTheWebhookAndShow() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", groupWindow: .zero),
+                        .init(name: "ci", kind: .webhook, url: hooks + "/hooks"),
+                    ]
+                    config.cekura.dashboardURL = "https://dashboard.cekura.ai/acme"
+                }
+            ) { h in
+                h.simulator.addRun(4242, script: Self.failing)
+                try h.submit([4242])
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 1) }
+                #expect(settled)
+                let link = "https://dashboard.cekura.ai/acme/results/90042"
+                let slack = try #require(h.receiver.deliveries.first { $0.path == "/slack" })
+                #expect(String(decoding: slack.body, as: UTF8.self).contains("<\(link)|Run 4242> failed"))
+                let webhook = try #require(h.receiver.deliveries.first { $0.path == "/hooks" }?.json)
+                #expect((webhook["data"] as? [String: Any])?["dashboard_url"] as? String == link)
+
+                let config = dir + "/show.yaml"
+                try writeFile(config, "state_dir: \(h.configuration.stateDir)\ncekura:\n  dashboard_url: https://dashboard.cekura.ai/acme\n")
+                let shown = try await runProcess(builtProduct("runwatch"), ["show", "4242", "--config", config])
+                #expect(shown.status == 0, "\(shown.output)")
+                #expect(shown.output.contains("dashboard: \(link)"), "\(shown.output)")
+                let plain = dir + "/plain.yaml"
+                try writeFile(plain, "state_dir: \(h.configuration.stateDir)\n")
+                let unlinked = try await runProcess(builtProduct("runwatch"), ["show", "4242", "--config", plain])
+                #expect(unlinked.status == 0, "\(unlinked.output)")
+                #expect(!unlinked.output.contains("dashboard:"), "not configured: no link")
+            }
+        }
+    }
 }
