@@ -160,9 +160,9 @@ package struct DeliveryPlan: Sendable {
     private var heldUntil: Instant?
     package private(set) var inFlight = 0
     package private(set) var disabledReason: String?
-    /// The number of the last digest part sent when more of its burst was left for the
-    /// next message; nil when the last digest took all of its window.
-    private var continuedPart: Int?
+    /// The last digest part sent when more of its window was left for the next message
+    /// (its number, and the end of its window); nil when the last digest took all of it.
+    private var continued: (part: Int, windowEnd: Instant)?
 
     package init(settings: Settings) {
         self.settings = settings
@@ -222,7 +222,9 @@ package struct DeliveryPlan: Sendable {
         var ids = [place.id]
         var part: DigestPart?
         if settings.groupWindow > .zero, first.digestible {
-            let windowEnd = first.recordedAt + settings.groupWindow
+            var windowEnd = first.recordedAt + settings.groupWindow
+            // The rest of a cut window is not a new window: it goes at the next pace.
+            if let continued, first.recordedAt <= continued.windowEnd { windowEnd = continued.windowEnd }
             if windowEnd > now { return .wait(until: windowEnd) }
             let window = line.reversed()
                 .filter { place in
@@ -232,10 +234,10 @@ package struct DeliveryPlan: Sendable {
             ids = window.prefix(settings.digestLimit).map(\.id)
             // The rest of the window stays first in line: the next digest, one pace later.
             let more = window.count > ids.count
-            if more || continuedPart != nil {
-                part = DigestPart(number: (continuedPart ?? 0) + 1, more: more)
+            if more || continued != nil {
+                part = DigestPart(number: (continued?.part ?? 0) + 1, more: more)
             }
-            continuedPart = more ? part?.number : nil
+            continued = more ? part.map { ($0.number, windowEnd) } : nil
             let taken = Set(ids)
             line.removeAll { taken.contains($0.id) }
         } else {
