@@ -224,7 +224,8 @@ package struct DeliveryPlan: Sendable {
         if settings.groupWindow > .zero, first.digestible {
             var windowEnd = first.recordedAt + settings.groupWindow
             // The rest of a cut window is not a new window: it goes at the next pace.
-            if let continued, first.recordedAt <= continued.windowEnd { windowEnd = continued.windowEnd }
+            let continuing = continued.flatMap { first.recordedAt <= $0.windowEnd ? $0 : nil }
+            if let continuing { windowEnd = continuing.windowEnd }
             if windowEnd > now { return .wait(until: windowEnd) }
             let window = line.reversed()
                 .filter { place in
@@ -234,8 +235,8 @@ package struct DeliveryPlan: Sendable {
             ids = window.prefix(settings.digestLimit).map(\.id)
             // The rest of the window stays first in line: the next digest, one pace later.
             let more = window.count > ids.count
-            if more || continued != nil {
-                part = DigestPart(number: (continued?.part ?? 0) + 1, more: more)
+            if more || continuing != nil {
+                part = DigestPart(number: (continuing?.part ?? 0) + 1, more: more)
             }
             continued = more ? part.map { ($0.number, windowEnd) } : nil
             let taken = Set(ids)

@@ -115,6 +115,17 @@ import Testing
         #expect(plan.next(at: at(1)) == .send(.init(ids: [8, 9])))
     }
 
+    @Test func aNewWindowAfterACutOneIsNotNumberedAsItsPart() {
+        let entries = (1...3).map { Plan.Entry(id: Int64($0), digestible: true, age: .seconds(20)) }
+        var plan = plan(.init(groupWindow: .seconds(10), digestLimit: 2), entries)
+        #expect(plan.next(at: at(0)) == .send(.init(ids: [1, 2], part: DigestPart(number: 1, more: true))))
+        _ = plan.finished(.init(ids: [1, 2]), verdict: .delivered, at: at(0.1), unitRandom: 0)
+        // 3 left the outbox meanwhile (`runwatch forget`); 4 and 5 end later, in a window of their own.
+        plan.outboxRead([.init(id: 4, digestible: true), .init(id: 5, digestible: true)], at: at(30))
+        #expect(plan.next(at: at(30)) == .wait(until: at(40)))
+        #expect(plan.next(at: at(40)) == .send(.init(ids: [4, 5])))
+    }
+
     /// A burst sent with Slack's pace: the messages together list every alert exactly
     /// once, none holds more than the limit, the parts are numbered in order with "more"
     /// on all but the last, and sends start at least the pace apart.
