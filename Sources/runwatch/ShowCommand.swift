@@ -19,6 +19,9 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
+        // The link needs `cekura.dashboard_url`; with --state-dir and no readable config
+        // there is simply no link.
+        let links = (try? Configuration.load(path: options.config))?.dashboardLinks ?? .none
         guard let history = try await store.history(of: id) else {
             printError("run \(id) is not in the store")
             throw ExitCode(1)
@@ -31,7 +34,7 @@ struct ShowCommand: AsyncParsableCommand {
             for (label, value) in [
                 ("scenario", run.scenarioName), ("agent", run.agentName), ("personality", run.personalityName),
                 ("duration", run.duration), ("ended reason", run.endedReason), ("error", run.errorMessage),
-                ("recording", run.voiceRecordingURL), ("dashboard", run.dashboardURL),
+                ("recording", run.voiceRecordingURL), ("dashboard", links.result(run.resultID)),
             ] {
                 if let value { print("\(label): \(show(value))") }
             }

@@ -6,6 +6,7 @@ import RunWatchCore
 /// Reference: docs/configuration.md.
 package struct Configuration: Sendable, Equatable {
     package var api = API()
+    package var cekura = Cekura()
     package var watch = Watch()
     package var spoolDir = "/var/spool/runwatch"
     package var stateDir = "/var/lib/runwatch"
@@ -39,6 +40,19 @@ package struct Configuration: Sendable, Equatable {
         /// How often to try again after 401/403: retrying sooner will not help.
         package var keyRejectedRetry: Duration = .seconds(300)
         package init() {}
+    }
+
+    /// Facts about the operator's Cekura account that the API does not give.
+    package struct Cekura: Sendable, Equatable {
+        /// The project's dashboard, e.g. `https://dashboard.cekura.ai/<project>`; runs and
+        /// suites link to `<dashboard_url>/results/<result_id>`. Unset: no links.
+        package var dashboardURL: String?
+        package init() {}
+    }
+
+    /// Links into the dashboard made from `cekura.dashboard_url` (none when unset).
+    package var dashboardLinks: DashboardLinks {
+        DashboardLinks(base: cekura.dashboardURL)
     }
 
     package struct Watch: Sendable, Equatable {

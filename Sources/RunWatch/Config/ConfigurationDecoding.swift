@@ -54,7 +54,7 @@ extension Configuration {
 
 extension Configuration: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case api, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers
+        case api, cekura, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers
     }
 
     package init(from decoder: any Decoder) throws {
@@ -62,6 +62,7 @@ extension Configuration: Decodable {
         let c = try decoder.container(keyedBy: Keys.self)
         self.init()
         api = try c.decodeIfPresent(API.self, forKey: .api) ?? api
+        cekura = try c.decodeIfPresent(Cekura.self, forKey: .cekura) ?? cekura
         watch = try c.decodeIfPresent(Watch.self, forKey: .watch) ?? watch
         spoolDir = try c.decodeIfPresent(String.self, forKey: .spool_dir) ?? spoolDir
         stateDir = try c.decodeIfPresent(String.self, forKey: .state_dir) ?? stateDir
@@ -97,6 +98,17 @@ extension Configuration.API: Decodable {
         backoffCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .backoff_cap)?.value ?? backoffCap
         retryAfterCap = try c.decodeIfPresent(ConfigDuration.self, forKey: .retry_after_cap)?.value ?? retryAfterCap
         keyRejectedRetry = try c.decodeIfPresent(ConfigDuration.self, forKey: .key_rejected_retry)?.value ?? keyRejectedRetry
+    }
+}
+
+extension Configuration.Cekura: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case dashboard_url }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        dashboardURL = try c.decodeIfPresent(String.self, forKey: .dashboard_url)
     }
 }
 

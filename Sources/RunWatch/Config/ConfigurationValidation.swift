@@ -42,6 +42,7 @@ extension Configuration {
         }
         scan(top, allowed: Keys.allCases.map(\.rawValue), at: "")
         if let api = top["api"]?.mapping { scan(api, allowed: API.Keys.allCases.map(\.rawValue), at: "api") }
+        if let cekura = top["cekura"]?.mapping { scan(cekura, allowed: Cekura.Keys.allCases.map(\.rawValue), at: "cekura") }
         if let watch = top["watch"]?.mapping { scan(watch, allowed: Watch.Keys.allCases.map(\.rawValue), at: "watch") }
         for (index, notifier) in (top["notifiers"]?.sequence ?? []).enumerated() {
             if let mapping = notifier.mapping { scan(mapping, allowed: Notifier.Keys.allCases.map(\.rawValue), at: "notifiers[\(index)]") }
@@ -78,6 +79,9 @@ extension Configuration {
         check(api.backoffCap >= api.backoffBase, "api.backoff_cap", "must be at least api.backoff_base")
         check(api.retryAfterCap >= .seconds(1), "api.retry_after_cap", "must be at least 1s")
         check(api.keyRejectedRetry >= .seconds(1), "api.key_rejected_retry", "must be at least 1s")
+        if let dashboard = cekura.dashboardURL, let problem = URLPolicy.dashboardProblem(dashboard) {
+            check(false, "cekura.dashboard_url", problem)
+        }
         check(watch.retention >= .seconds(60), "watch.retention", "must be at least 1m")
         check(watch.successGrace >= .zero, "watch.success_grace", "must not be negative")
         check(watch.notFoundAfter >= 1, "watch.not_found_after", "must be at least 1, got \(watch.notFoundAfter)")

@@ -49,7 +49,10 @@ package final class NotifierQueue: Sendable {
         }
 
         var planSettings: DeliveryPlan.Settings {
-            DeliveryPlan.Settings(groupWindow: kind.sink.defaults.digests ? groupWindow : .zero, pace: pace, maxAge: maxAge, maxInFlight: maxInFlight)
+            let defaults = kind.sink.defaults
+            return DeliveryPlan.Settings(
+                groupWindow: defaults.digests ? groupWindow : .zero, pace: pace, maxAge: maxAge, maxInFlight: maxInFlight,
+                digestLimit: defaults.digestCapacity)
         }
     }
 
@@ -309,7 +312,7 @@ package final class NotifierQueue: Sendable {
         }
         let message: RenderedMessage
         do {
-            message = try await render(messages)
+            message = try await render(messages, part: batch.part)
         } catch let error as UnreadableMessage {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: error.description), status: nil), sent: sent)
         } catch {
@@ -361,9 +364,9 @@ package final class NotifierQueue: Sendable {
     /// sink now. The same content (and, for an ended run, the same history) renders the
     /// same bytes on every attempt. Rows written before content was stored carry their
     /// rendered body, sent as it is.
-    private func render(_ batch: [OutboxMessage]) async throws -> RenderedMessage {
+    private func render(_ batch: [OutboxMessage], part: DigestPart?) async throws -> RenderedMessage {
         let sink = endpoint.kind.sink
-        if batch.count > 1 {
+        if batch.count > 1 || part != nil {
             let alerts = batch.compactMap { message -> RunAlert? in
                 if message.isContent, case .alert(let alert)? = OutboxContent.decode(message.payload) { return alert }
                 return message.alert.flatMap { try? JSONDecoder().decode(RunAlert.self, from: $0) }
@@ -372,7 +375,7 @@ package final class NotifierQueue: Sendable {
             // not be among them. The batch becomes dead letters (kept, with the reason,
             // for `runwatch outbox retry`), never a false "delivered".
             guard alerts.count == batch.count else { throw UnreadableMessage() }
-            return sink.renderDigest(alerts)
+            return sink.renderDigest(alerts, part: part)
         }
         let message = batch[0]
         guard message.isContent else {

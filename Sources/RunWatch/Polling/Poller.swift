@@ -17,6 +17,8 @@ package final class Poller: Service {
         package var policy: WatchPolicy
         package var gate: PollGate.Settings
         package var maxConcurrentRequests: Int
+        /// Dashboard links put into alerts (`cekura.dashboard_url`).
+        package var links: DashboardLinks
 
         package init(_ configuration: Configuration) {
             policy = configuration.watchPolicy
@@ -25,6 +27,7 @@ package final class Poller: Service {
                 backoff: BackoffPolicy(base: configuration.api.backoffBase, cap: configuration.api.backoffCap),
                 keyRejectedRetry: configuration.api.keyRejectedRetry)
             maxConcurrentRequests = configuration.api.maxConcurrentRequests
+            links = configuration.dashboardLinks
         }
     }
 

@@ -12,7 +12,10 @@
 /// - Digests (sinks that have them, `groupWindow` > 0): the first due alert opens a window
 ///   of `groupWindow` from when it was recorded; when it closes, every due alert recorded
 ///   inside it goes out as one message. Nothing else is sent while a window is open, so
-///   the order of messages stays the order of events.
+///   the order of messages stays the order of events. A digest holds at most
+///   `digestLimit` alerts (what one message of the sink can name, every one of them):
+///   the rest of the window follows in the next messages, paced like any other, each
+///   marked with its `DigestPart`.
 /// - A receiver's Retry-After holds every send of the notifier, not only the refused one.
 /// - A retryable failure waits the largest of the receiver's Retry-After, a full-jitter
 ///   backoff on the batch's attempt count and `minimumRetryWait`: Retry-After is a floor,
@@ -42,7 +45,8 @@ package struct DeliveryPlan: Sendable {
         package var backoff: BackoffPolicy
         /// No retry sooner than this, whatever Retry-After and the jitter say.
         package var minimumRetryWait: Duration
-        /// The most alerts one digest covers (the rest wait for the next).
+        /// The most alerts one digest covers (the rest wait for the next): the sink's
+        /// `digestCapacity`.
         package var digestLimit: Int
 
         package init(
@@ -87,10 +91,14 @@ package struct DeliveryPlan: Sendable {
         package var ids: [Int64]
         /// Send the plain-text form (the endpoint refused the full one).
         package var plainText: Bool
+        /// For a digest of a burst cut at `digestLimit`: which part it is; nil when the
+        /// burst fit one message.
+        package var part: DigestPart?
 
-        package init(ids: [Int64], plainText: Bool = false) {
+        package init(ids: [Int64], plainText: Bool = false, part: DigestPart? = nil) {
             self.ids = ids
             self.plainText = plainText
+            self.part = part
         }
     }
 
@@ -152,6 +160,9 @@ package struct DeliveryPlan: Sendable {
     private var heldUntil: Instant?
     package private(set) var inFlight = 0
     package private(set) var disabledReason: String?
+    /// The last digest part sent when more of its window was left for the next message
+    /// (its number, and the end of its window); nil when the last digest took all of it.
+    private var continued: (part: Int, windowEnd: Instant)?
 
     package init(settings: Settings) {
         self.settings = settings
@@ -209,16 +220,25 @@ package struct DeliveryPlan: Sendable {
         if let heldUntil, heldUntil > now { return .wait(until: heldUntil) }
 
         var ids = [place.id]
+        var part: DigestPart?
         if settings.groupWindow > .zero, first.digestible {
-            let windowEnd = first.recordedAt + settings.groupWindow
+            var windowEnd = first.recordedAt + settings.groupWindow
+            // The rest of a cut window is not a new window: it goes at the next pace.
+            let continuing = continued.flatMap { first.recordedAt <= $0.windowEnd ? $0 : nil }
+            if let continuing { windowEnd = continuing.windowEnd }
             if windowEnd > now { return .wait(until: windowEnd) }
-            ids = line.reversed()
+            let window = line.reversed()
                 .filter { place in
                     guard let message = messages[place.id] else { return false }
                     return message.digestible && message.dueAt <= now && message.recordedAt <= windowEnd
                 }
-                .prefix(settings.digestLimit)
-                .map(\.id)
+            ids = window.prefix(settings.digestLimit).map(\.id)
+            // The rest of the window stays first in line: the next digest, one pace later.
+            let more = window.count > ids.count
+            if more || continuing != nil {
+                part = DigestPart(number: (continuing?.part ?? 0) + 1, more: more)
+            }
+            continued = more ? part.map { ($0.number, windowEnd) } : nil
             let taken = Set(ids)
             line.removeAll { taken.contains($0.id) }
         } else {
@@ -227,7 +247,7 @@ package struct DeliveryPlan: Sendable {
         for id in ids { messages[id]?.inFlight = true }
         inFlight += 1
         lastStart = now
-        return .send(Batch(ids: ids))
+        return .send(Batch(ids: ids, part: part))
     }
 
     /// The send of `batch` ended with `verdict`. `unitRandom` in [0, 1) draws the jitter.
@@ -240,7 +260,9 @@ package struct DeliveryPlan: Sendable {
         case .invalidPayload(let reason):
             guard batch.plainText else {
                 // Still in flight: the same batch goes again, now as plain text.
-                return [.send(Batch(ids: batch.ids, plainText: true))]
+                var again = batch
+                again.plainText = true
+                return [.send(again)]
             }
             return [.record(settle(batch) { id, message in .dead(id: id, attempts: message.attempts + 1, reason: reason, expired: false) })]
 

@@ -17,8 +17,9 @@ package protocol NotificationSink: Sendable {
     /// The message for one status change (`run.transition`).
     func render(_ notice: TransitionNotice) -> RenderedMessage
 
-    /// One message for several ended runs; only called when `defaults.digests` is true.
-    func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage
+    /// One message for several ended runs (at most `defaults.digestCapacity`), `part`
+    /// when a burst was cut into several; only called when `defaults.digests` is true.
+    func renderDigest(_ alerts: [RunAlert], part: DigestPart?) -> RenderedMessage
 
     /// The plain form of a body this sink rendered earlier (stored in the outbox), for
     /// when the endpoint refuses the full one; nil when the sink has none.
@@ -47,10 +48,13 @@ package struct SinkDefaults: Sendable, Equatable {
     /// Whether an alert's body lists the run's recorded transitions (so the poller reads
     /// them for the runs that ended).
     package var carriesHistory: Bool
+    /// The most alerts one digest names, all of them, within the endpoint's limits (the
+    /// delivery plan's `digestLimit`); a bigger burst becomes several messages.
+    package var digestCapacity: Int
 
     package init(
         events: Set<RunOutcome>, pace: Duration, groupWindow: Duration, maxInFlight: Int,
-        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool
+        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool, digestCapacity: Int = 1
     ) {
         self.events = events
         self.pace = pace
@@ -60,6 +64,7 @@ package struct SinkDefaults: Sendable, Equatable {
         self.digests = digests
         self.signed = signed
         self.carriesHistory = carriesHistory
+        self.digestCapacity = max(1, digestCapacity)
     }
 }
 

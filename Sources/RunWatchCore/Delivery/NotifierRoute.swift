@@ -31,8 +31,11 @@ package struct NotifierRoute: Sendable, Equatable {
 
     /// Every outbox draft one answer causes: an alert per ended run for each route whose
     /// events and labels match, and a notice per status change for routes subscribed to
-    /// `run.transition`. `runs` carries each run's routing (labels, named notifiers).
-    package static func drafts(for updates: [RunUpdate], runs: [RunID: TrackedRun], routes: [NotifierRoute], at now: Date) -> [OutboxDraft] {
+    /// `run.transition`. `runs` carries each run's routing (labels, named notifiers);
+    /// `links` makes each alert's dashboard link, fixed now so retries send the same bytes.
+    package static func drafts(
+        for updates: [RunUpdate], runs: [RunID: TrackedRun], routes: [NotifierRoute], at now: Date, links: DashboardLinks = .none
+    ) -> [OutboxDraft] {
         guard !routes.isEmpty else { return [] }
         var drafts: [OutboxDraft] = []
         if routes.contains(where: \.transitions) {
@@ -44,7 +47,9 @@ package struct NotifierRoute: Sendable, Equatable {
         for update in updates {
             guard let outcome = update.outcome else { continue }
             let routing = runs[update.snapshot.id]?.routing ?? RunRouting()
-            let alert = RunAlert(outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: now, labels: routing.labels)
+            let alert = RunAlert(
+                outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: now, labels: routing.labels,
+                dashboardURL: links.result(update.snapshot.resultID))
             drafts += Self.drafts(for: alert, routing: routing, routes: routes)
         }
         return drafts

@@ -8,16 +8,24 @@ package struct RunAlert: Sendable, Equatable, Codable {
     package var previousStatus: RunStatus?
     package var endedAt: Date
     package var labels: [String: String]
+    /// The run's page in Cekura's dashboard (`cekura.dashboard_url` and the run's
+    /// `result_id`), fixed when the alert is drafted so every attempt sends the same
+    /// bytes; nil when either is missing (never a guessed link).
+    package var dashboardURL: String?
 
-    package init(outcome: RunOutcome, run: RunSnapshot, previousStatus: RunStatus?, endedAt: Date, labels: [String: String] = [:]) {
+    package init(
+        outcome: RunOutcome, run: RunSnapshot, previousStatus: RunStatus?, endedAt: Date, labels: [String: String] = [:],
+        dashboardURL: String? = nil
+    ) {
         self.outcome = outcome
         self.run = run
         self.previousStatus = previousStatus
         self.endedAt = endedAt
         self.labels = labels
+        self.dashboardURL = dashboardURL
     }
 
-    private enum Keys: String, CodingKey { case outcome, run, previousStatus, endedAt, labels }
+    private enum Keys: String, CodingKey { case outcome, run, previousStatus, endedAt, labels, dashboardURL }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -26,7 +34,9 @@ package struct RunAlert: Sendable, Equatable, Codable {
             run: try c.decode(RunSnapshot.self, forKey: .run),
             previousStatus: try c.decodeIfPresent(String.self, forKey: .previousStatus).map(RunStatus.init(stored:)),
             endedAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .endedAt)),
-            labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:])
+            labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
+            // Absent in rows written before links existed.
+            dashboardURL: try c.decodeIfPresent(String.self, forKey: .dashboardURL))
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -36,29 +46,24 @@ package struct RunAlert: Sendable, Equatable, Codable {
         try c.encodeIfPresent(previousStatus?.rawValue, forKey: .previousStatus)
         try c.encode(endedAt.timeIntervalSince1970, forKey: .endedAt)
         try c.encode(labels, forKey: .labels)
+        try c.encodeIfPresent(dashboardURL, forKey: .dashboardURL)
     }
 
     /// Stable across retries and re-creation after a crash: the same run ending the same
     /// way always yields the same key, so receivers can deduplicate.
     package var idempotencyKey: String { "msg_run\(run.id)_\(outcome.rawValue)" }
 
-    /// "failed", "timed out", … as a person would say it.
+    /// "failed", "timed out", … as a person would say it of this one run.
     package var verb: String { Self.verb(for: outcome) }
 
+    /// The verb for one run; counts of runs use `OutcomeWording.verb(_:count:)`.
     package static func verb(for outcome: RunOutcome) -> String {
-        switch outcome {
-        case .completed: "completed"
-        case .unsuccessful: "completed unsuccessfully"
-        case .failed: "failed"
-        case .timeout: "timed out"
-        case .cancelled: "was cancelled"
-        case .notFound: "is no longer returned by the API"
-        case .expired: "did not end before its deadline"
-        case .rejected: "is refused by the API"
-        }
+        OutcomeWording.verb(outcome, count: 1)
     }
 
-    package var emoji: String {
+    package var emoji: String { Self.emoji(for: outcome) }
+
+    package static func emoji(for outcome: RunOutcome) -> String {
         switch outcome {
         case .completed: ":white_check_mark:"
         case .unsuccessful: ":warning:"

@@ -62,11 +62,8 @@ package struct RunSnapshot: Sendable, Equatable, Codable {
         return url
     }
 
-    /// The Cekura dashboard page of this run, when the ids it needs are known.
-    package var dashboardURL: String? {
-        guard let projectID, let resultID else { return nil }
-        return "https://dashboard.cekura.ai/\(projectID)/results/\(resultID)"
-    }
+    // No dashboard link here: the API sends no project, so the link comes from
+    // `cekura.dashboard_url` (`DashboardLinks`), put into each `RunAlert` when drafted.
 }
 
 // MARK: - Storage form

@@ -103,12 +103,73 @@ import Testing
         #expect(notice.next(at: at(0)) == .send(.init(ids: [1])), "a transition notice goes alone, at once")
     }
 
-    @Test func aDigestIsCappedAndTheRestFollows() {
+    @Test func aDigestIsCappedAndTheRestFollowsNumbered() {
         let entries = (1...7).map { Plan.Entry(id: Int64($0), digestible: true, age: .seconds(20)) }
         var plan = plan(.init(groupWindow: .seconds(10), digestLimit: 5), entries)
-        #expect(plan.next(at: at(0)) == .send(.init(ids: [1, 2, 3, 4, 5])))
+        #expect(plan.next(at: at(0)) == .send(.init(ids: [1, 2, 3, 4, 5], part: DigestPart(number: 1, more: true))))
         _ = plan.finished(.init(ids: [1, 2, 3, 4, 5]), verdict: .delivered, at: at(0.1), unitRandom: 0)
-        #expect(plan.next(at: at(0.1)) == .send(.init(ids: [6, 7])))
+        #expect(plan.next(at: at(0.1)) == .send(.init(ids: [6, 7], part: DigestPart(number: 2, more: false))))
+        _ = plan.finished(.init(ids: [6, 7]), verdict: .delivered, at: at(0.2), unitRandom: 0)
+        // The next burst fits one message: no part.
+        plan.outboxRead([.init(id: 8, digestible: true, age: .seconds(20)), .init(id: 9, digestible: true, age: .seconds(20))], at: at(1))
+        #expect(plan.next(at: at(1)) == .send(.init(ids: [8, 9])))
+    }
+
+    @Test func aNewWindowAfterACutOneIsNotNumberedAsItsPart() {
+        let entries = (1...3).map { Plan.Entry(id: Int64($0), digestible: true, age: .seconds(20)) }
+        var plan = plan(.init(groupWindow: .seconds(10), digestLimit: 2), entries)
+        #expect(plan.next(at: at(0)) == .send(.init(ids: [1, 2], part: DigestPart(number: 1, more: true))))
+        _ = plan.finished(.init(ids: [1, 2]), verdict: .delivered, at: at(0.1), unitRandom: 0)
+        // 3 left the outbox meanwhile (`runwatch forget`); 4 and 5 end later, in a window of their own.
+        plan.outboxRead([.init(id: 4, digestible: true), .init(id: 5, digestible: true)], at: at(30))
+        #expect(plan.next(at: at(30)) == .wait(until: at(40)))
+        #expect(plan.next(at: at(40)) == .send(.init(ids: [4, 5])))
+    }
+
+    /// A burst sent with Slack's pace: the messages together list every alert exactly
+    /// once, none holds more than the limit, the parts are numbered in order with "more"
+    /// on all but the last, and sends start at least the pace apart.
+    @Test(arguments: [
+        (88, 147), (500, 147), (147, 147), (148, 147), (1, 147), (10, 3), (500, SlackDigest.capacity),
+    ])
+    func aBurstIsCutIntoMessagesThatListEachAlertOnce(burst: Int, limit: Int) {
+        // Recorded over the first 9 s of the window, oldest first (the last just before it closes).
+        let entries = (1...burst).map { Plan.Entry(id: Int64($0), digestible: true, age: .seconds(9 - 9 * Double($0) / Double(burst))) }
+        var plan = plan(.init(groupWindow: .seconds(10), pace: .seconds(1), digestLimit: limit), entries)
+        var clock = 0.0
+        var batches: [(at: Double, batch: Plan.Batch)] = []
+        var steps = 0
+        while plan.count > 0, batches.count <= burst, steps < 10 * burst + 10 {
+            steps += 1
+            switch plan.next(at: at(clock)) {
+            case .send(let batch):
+                batches.append((clock, batch))
+                _ = plan.finished(batch, verdict: .delivered, at: at(clock + 0.05), unitRandom: 0)
+                clock += 0.05
+            case .wait(let until?):
+                // Just past the instant: a Double cannot always name it exactly.
+                let offset = until - t0
+                clock = Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18 + 1e-6
+            default:
+                Issue.record("the plan stalled")
+                return
+            }
+        }
+        let sent = batches.flatMap(\.batch.ids)
+        #expect(sent.sorted() == (1...Int64(burst)).map { $0 }, "every alert exactly once")
+        #expect(batches.allSatisfy { $0.batch.ids.count <= limit })
+        let expected = (burst + limit - 1) / limit
+        #expect(batches.count == expected)
+        if expected > 1 {
+            #expect(batches.map { $0.batch.part?.number } == (1...expected).map { $0 })
+            #expect(batches.map { $0.batch.part?.more } == (1...expected).map { $0 < expected })
+        } else {
+            #expect(batches.allSatisfy { $0.batch.part == nil })
+        }
+        for (earlier, later) in zip(batches, batches.dropFirst()) {
+            // The rest of a cut window goes one pace later: it does not open a window of its own.
+            #expect(later.at - earlier.at >= 0.999 && later.at - earlier.at < 1.01, "paced: \(earlier.at) → \(later.at)")
+        }
     }
 
     @Test func aFailedDigestIsRetriedWhole() {

@@ -170,3 +170,44 @@ import Testing
         #expect(Set(problems.map(\.keyPath)) == ["api.colour", "api.batch_size"])
     }
 }
+
+/// `cekura.dashboard_url`: the base of every dashboard link, checked like an endpoint.
+@Suite struct DashboardURLConfigurationTests {
+    @Test(arguments: [
+        ("https://dashboard.cekura.ai/acme", "https://dashboard.cekura.ai/acme/results/9"),
+        ("https://dashboard.cekura.ai/acme/", "https://dashboard.cekura.ai/acme/results/9"),
+        ("http://127.0.0.1:8080/p", "http://127.0.0.1:8080/p/results/9"),
+    ])
+    func aValidURLBecomesTheLinksBase(url: String, link: String) throws {
+        let config = try Configuration.parse(yaml: "cekura:\n  dashboard_url: \(url)\n")
+        #expect(config.dashboardLinks.result(9) == link)
+        #expect(config.dashboardLinks.result(nil) == nil)
+        #expect(Poller.Settings(config).links == config.dashboardLinks, "the poller drafts alerts with them")
+    }
+
+    @Test func unsetMeansNoLinks() throws {
+        #expect(try Configuration.parse(yaml: "").dashboardLinks.result(9) == nil)
+    }
+
+    @Test(arguments: [
+        ("http://dashboard.cekura.ai/acme", "https URL"),
+        ("dashboard.cekura.ai/acme", "not an https URL with a host"),
+        ("https://dashboard.cekura.ai/acme?x=1", "query or fragment"),
+        ("https://dashboard.cekura.ai/acme#top", "query or fragment"),
+        ("https://dashboard.cekura.ai/a|b", "plain ASCII"),
+        ("https://dashboard.cekura.ai/\(String(repeating: "p", count: 300))", "at most 300 characters"),
+    ])
+    func aBadURLNamesTheKey(url: String, fragment: String) {
+        #expect {
+            try Configuration.parse(yaml: "cekura:\n  dashboard_url: \"\(url)\"\n", file: "test.yaml")
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.keyPath == "cekura.dashboard_url" && error.problem.contains(fragment)
+        }
+    }
+
+    @Test func anUnknownKeyUnderCekuraIsReported() {
+        let problems = Configuration.problems(yaml: "cekura:\n  dashboard: https://x.example\n")
+        #expect(problems.map(\.keyPath) == ["cekura.dashboard"])
+    }
+}

@@ -1,60 +1,102 @@
 import Foundation
 
 /// One Slack message for many ended runs ("23 runs failed in suite nightly"), so a suite
-/// failing at once yields a handful of messages, not hundreds. The first `listed` runs
-/// are listed, then "and K more". Within Slack's limits: ≤ 50 blocks, section ≤ 3,000.
+/// failing at once yields a handful of messages, not hundreds, and every run it counts is
+/// named in it: no "and K more".
+///
+/// Structural, not best effort: every line has a worst-case length (its excerpts are
+/// bounded), so `capacity` runs always fit Slack's limits (≤ 50 blocks, section text ≤
+/// 3,000 characters, message text ≤ 40,000), and the delivery plan never puts more than
+/// `capacity` alerts in one digest: a bigger burst becomes several messages, paced like
+/// every Slack message, numbered "part 2", "part 3", ….
 package enum SlackDigest {
-    package static func render(_ alerts: [RunAlert], listed: Int = 20) -> JSONValue {
-        guard alerts.count > 1 else { return alerts.first.map(SlackMessage.render) ?? ["text": "no runs"] }
-        let title = headline(alerts)
-        var lines: [String] = []
-        for alert in alerts.prefix(listed) {
-            let run = alert.run
-            var line = "\(alert.emoji) " + (run.dashboardURL.map { "<\($0)|Run \(run.id)>" } ?? "Run \(run.id)") + " \(alert.verb)"
-            if let scenario = run.scenarioName { line += " — \(SlackMessage.escape(String(scenario.prefix(80))))" }
-            if let error = run.errorMessage ?? run.endedReason { line += ": _\(SlackMessage.escape(String(error.prefix(160))))_" }
-            lines.append(line)
-        }
-        var blocks: [JSONValue] = [
-            [
-                "type": "section",
-                "text": [
-                    "type": "mrkdwn", "text": .string(SlackMessage.truncate("*\(SlackMessage.escape(title))*", to: SlackMessage.sectionTextLimit)),
-                ],
-            ]
-        ]
-        // Pack the lines into sections under the per-section limit.
+    /// Bounds of a line's excerpts, in UTF-16 code units after escaping.
+    package static let scenarioExcerpt = 100
+    package static let errorExcerpt = 240
+    /// Slack's most blocks in one message.
+    package static let blockLimit = 50
+    /// Blocks that hold no run lines: the headline.
+    static let reservedBlocks = 1
+    /// The longest run id (`Int.min` written out).
+    static let maxRunIDLength = String(Int.min).utf16.count
+
+    /// The longest line `line(_:)` can make, in UTF-16 code units.
+    package static let maxLineLength: Int = {
+        let emoji = RunOutcome.allCases.map { RunAlert.emoji(for: $0).utf16.count }.max() ?? 0
+        let verb = RunOutcome.allCases.map { RunAlert.verb(for: $0).utf16.count }.max() ?? 0
+        let reference = "<|Run >".utf16.count + SlackMessage.maxLinkLength + maxRunIDLength
+        return emoji + 1 + reference + 1 + verb + " — ".utf16.count + scenarioExcerpt + ": _".utf16.count + errorExcerpt + "_".utf16.count
+    }()
+
+    /// Lines of the worst-case length that fit one section, with the line breaks between.
+    package static let linesPerSection = (SlackMessage.sectionTextLimit + 1) / (maxLineLength + 1)
+
+    /// The most runs one digest always names within Slack's limits: the delivery plan's
+    /// digest limit for Slack.
+    package static let capacity = linesPerSection * (blockLimit - reservedBlocks)
+
+    /// The message for `alerts` (at most `capacity`; the plan sees to it), `part` when it
+    /// is one of several for a burst.
+    package static func render(_ alerts: [RunAlert], part: DigestPart? = nil) -> JSONValue {
+        if alerts.count == 1, part == nil, let only = alerts.first { return SlackMessage.render(only) }
+        guard !alerts.isEmpty else { return ["text": "no runs"] }
+        let title = headline(alerts, part: part)
+        let heading = SlackMessage.excerpt(title, limit: SlackMessage.sectionTextLimit - 2)
+        var blocks: [JSONValue] = [section("*\(heading)*")]
+        // Beyond capacity (never from the plan) the lines lose their excerpts rather than
+        // runs going unnamed; the text fallback lists every id either way.
+        let compact = alerts.count > capacity
         var current = ""
-        for line in lines {
-            if !current.isEmpty, current.count + line.count + 1 > SlackMessage.sectionTextLimit {
-                blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string(current)]])
+        for alert in alerts {
+            let line = line(alert, excerpts: !compact)
+            if !current.isEmpty, current.utf16.count + 1 + line.utf16.count > SlackMessage.sectionTextLimit {
+                blocks.append(section(current))
                 current = ""
             }
-            current += (current.isEmpty ? "" : "\n") + SlackMessage.truncate(line, to: SlackMessage.sectionTextLimit)
+            current += (current.isEmpty ? "" : "\n") + line
         }
-        if !current.isEmpty { blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": .string(current)]]) }
-        if alerts.count > listed {
-            blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": .string("and \(alerts.count - listed) more")]]])
-        }
-        let fallback = SlackMessage.truncate(
-            SlackMessage.escape(title) + ": " + alerts.prefix(listed).map { "\($0.run.id)" }.joined(separator: ", ")
-                + (alerts.count > listed ? " and \(alerts.count - listed) more" : ""), to: SlackMessage.messageTextLimit)
-        return ["text": .string(fallback), "blocks": .array(Array(blocks.prefix(50)))]
+        if !current.isEmpty { blocks.append(section(current)) }
+        let fallback =
+            SlackMessage.excerpt(title, limit: 1000) + ": " + alerts.map { "\($0.run.id)" }.joined(separator: ", ")
+        return [
+            "text": .string(SlackMessage.truncate(fallback, to: SlackMessage.messageTextLimit)), "blocks": .array(Array(blocks.prefix(blockLimit))),
+        ]
     }
 
-    /// "23 runs failed in suite nightly", or "12 runs ended badly: 7 failed, 5 timed out".
-    package static func headline(_ alerts: [RunAlert]) -> String {
+    /// One run: ":x: <link|Run 123> failed — Scenario: _error_", at most `maxLineLength`.
+    package static func line(_ alert: RunAlert, excerpts: Bool = true) -> String {
+        let run = alert.run
+        let reference = SlackMessage.linkable(alert.dashboardURL).map { "<\($0)|Run \(run.id)>" } ?? "Run \(run.id)"
+        var line = "\(alert.emoji) \(reference) \(alert.verb)"
+        guard excerpts else { return line }
+        if let scenario = run.scenarioName { line += " — " + SlackMessage.excerpt(scenario, limit: scenarioExcerpt) }
+        if let error = run.errorMessage ?? run.endedReason { line += ": _" + SlackMessage.excerpt(error, limit: errorExcerpt) + "_" }
+        return line
+    }
+
+    /// "23 runs failed in suite nightly", "12 runs ended: 7 failed, 5 timed out"; for a
+    /// burst cut into parts, "192 runs failed (part 1, continued in the next message)",
+    /// then "8 more runs failed (part 2)".
+    package static func headline(_ alerts: [RunAlert], part: DigestPart? = nil) -> String {
         var counts: [RunOutcome: Int] = [:]
         for alert in alerts { counts[alert.outcome, default: 0] += 1 }
+        let followUp = (part?.number ?? 1) > 1
+        let subject = followUp ? "\(alerts.count) more \(alerts.count == 1 ? "run" : "runs")" : OutcomeWording.runs(alerts.count)
         var text: String
-        if counts.count == 1, let only = alerts.first {
-            text = "\(alerts.count) runs \(only.verb)"
+        if counts.count == 1, let outcome = counts.keys.first {
+            text = "\(subject) \(OutcomeWording.verb(outcome, count: alerts.count))"
         } else {
-            let parts = RunOutcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(RunAlert.verb(for: outcome))" } }
-            text = "\(alerts.count) runs ended: " + parts.joined(separator: ", ")
+            text = "\(subject) ended: " + OutcomeWording.parts(counts)
         }
-        if let suite = commonLabel("suite", alerts) { text += " in suite \(suite)" }
+        if let suite = commonLabel("suite", alerts) { text += " in suite \(suite.prefix(128))" }
+        if let part {
+            text += " (part \(part.number)" + (part.more ? ", continued in the next message)" : ")")
+        }
         return text
+    }
+
+    private static func section(_ text: String) -> JSONValue {
+        ["type": "section", "text": ["type": "mrkdwn", "text": .string(text)]]
     }
 
     private static func commonLabel(_ key: String, _ alerts: [RunAlert]) -> String? {

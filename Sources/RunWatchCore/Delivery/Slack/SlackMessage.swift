@@ -18,7 +18,7 @@ package enum SlackMessage {
         let fallback = truncate(escape("\(title)\(scenario)" + (run.errorMessage.map { ": \($0)" } ?? "")), to: messageTextLimit)
 
         var heading = "*\(escape(title))*"
-        if let url = run.dashboardURL { heading = "*\(alert.emoji) <\(url)|Run \(run.id)> \(alert.verb)*" }
+        if let url = linkable(alert.dashboardURL) { heading = "*\(alert.emoji) <\(url)|Run \(run.id)> \(alert.verb)*" }
         if let name = run.scenarioName { heading += "\n\(escape(name))" }
 
         var fields: [JSONValue] = []
@@ -68,6 +68,48 @@ package enum SlackMessage {
         text.replacingOccurrences(of: "&", with: "&amp;")
             .replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// Longest URL that is linked; a longer one is left out (it came from configuration
+    /// and the API, and the digest's line budget counts on this bound).
+    package static let maxLinkLength = 400
+
+    /// `url` when it can be a Slack link (`<url|text>`): http(s), no character that ends
+    /// or splits the link, not longer than `maxLinkLength`; otherwise nil (not linked).
+    package static func linkable(_ url: String?) -> String? {
+        guard let url, url.utf16.count <= maxLinkLength else { return nil }
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+            !url.unicodeScalars.contains(where: { $0.value <= 0x20 || "<>|\"`".unicodeScalars.contains($0) || $0.value >= 0x7F })
+        else { return nil }
+        return url
+    }
+
+    /// `text` on one line, escaped for mrkdwn, at most `limit` UTF-16 code units (the
+    /// strictest way to count Slack's "characters") with "…" where it was cut. Control
+    /// characters and line breaks become spaces; an entity is never cut in half.
+    package static func excerpt(_ text: String, limit: Int) -> String {
+        var out = String.UnicodeScalarView()
+        var length = 0
+        // Where to cut if the rest does not fit: the longest prefix leaving room for "…".
+        var cut = 0
+        var scalars = 0
+        for scalar in text.unicodeScalars {
+            let piece: String =
+                switch scalar {
+                case "&": "&amp;"
+                case "<": "&lt;"
+                case ">": "&gt;"
+                case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}": " "
+                default: String(scalar)
+                }
+            length += piece.utf16.count
+            if length > limit { return String(String.UnicodeScalarView(out.prefix(cut))) + "…" }
+            out.append(contentsOf: piece.unicodeScalars)
+            scalars += piece.unicodeScalars.count
+            if length <= limit - 1 { cut = scalars }
+        }
+        return String(out)
     }
 
     package static func truncate(_ text: String, to limit: Int) -> String {

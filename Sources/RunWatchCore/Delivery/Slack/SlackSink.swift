@@ -8,7 +8,7 @@ package struct SlackSink: NotificationSink {
     package var defaults: SinkDefaults {
         SinkDefaults(
             events: Set(RunOutcome.allCases.filter(\.isFailure)), pace: .seconds(1), groupWindow: .seconds(10),
-            maxInFlight: 1, concurrent: false, digests: true, signed: false, carriesHistory: false)
+            maxInFlight: 1, concurrent: false, digests: true, signed: false, carriesHistory: false, digestCapacity: SlackDigest.capacity)
     }
 
     package func render(_ alert: RunAlert, history: [Transition]) -> RenderedMessage {
@@ -24,8 +24,8 @@ package struct SlackSink: NotificationSink {
         ])
     }
 
-    package func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage {
-        Self.withPlainText(SlackDigest.render(alerts))
+    package func renderDigest(_ alerts: [RunAlert], part: DigestPart?) -> RenderedMessage {
+        Self.withPlainText(SlackDigest.render(alerts, part: part))
     }
 
     package func plainText(of body: Data) -> Data? {

@@ -22,7 +22,7 @@ package enum WebhookPayload {
             "ended_reason": .optional(run.endedReason),
             "duration": .optional(run.duration),
             "voice_recording_url": .optional(run.voiceRecordingURL),
-            "dashboard_url": .optional(run.dashboardURL),
+            "dashboard_url": .optional(alert.dashboardURL),
             "result_id": .optional(run.resultID),
             "labels": .object(alert.labels.mapValues(JSONValue.string)),
         ]

@@ -30,7 +30,7 @@ package struct WebhookSink: NotificationSink {
     }
 
     /// Never called (`digests` is false); one alert after another if it were.
-    package func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage {
+    package func renderDigest(_ alerts: [RunAlert], part: DigestPart?) -> RenderedMessage {
         RenderedMessage(body: JSONValue.array(alerts.map { WebhookPayload.render($0) }).encoded())
     }
 
