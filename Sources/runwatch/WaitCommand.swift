@@ -114,7 +114,7 @@ struct WaitCommand: AsyncParsableCommand {
     /// Integration point: `configuration?.dashboardLinks ?? .none` once that key (the
     /// digest part of issue 12) is in `Configuration`; until then, no links.
     static func links(_ configuration: Configuration?) -> DashboardLinks {
-        .none
+        configuration?.dashboardLinks ?? .none
     }
 
     /// Waits on the store in `stateDirectory`, prints the report, writes the files, exits.
