@@ -1,0 +1,36 @@
+import Foundation
+import RunWatchCore
+
+/// Requests other than bulk polls (result reads) take their start from the poller's gate,
+/// so the API key's budget (`max_requests_per_second`) covers every request runwatch makes.
+extension Poller {
+    /// Waits until the gate grants a request start (charged to the budget), or returns
+    /// false if the service is shutting down or cancelled first.
+    func reserveRequest(beat: (Duration) -> Void) async -> Bool {
+        while !Task.isCancelled {
+            let at = ContinuousClock.now
+            switch state.withLock({ $0.gate.reserve(at: at) }) {
+            case .granted:
+                return true
+            case .wait(let until):
+                let wait = max(.zero, until - at)
+                beat(wait + .seconds(5))
+                do {
+                    try await Task.sleep(until: until, tolerance: .milliseconds(5), clock: .continuous)
+                } catch {
+                    return false
+                }
+            }
+        }
+        return false
+    }
+
+    /// A 429 answered to a non-bulk request closes the gate for every request, like one
+    /// answered to a bulk request (the limit is the key's).
+    func rateLimitedElsewhere(retryAfter: Duration?) {
+        let at = ContinuousClock.now
+        let unitRandom = random()
+        state.withLock { _ = $0.gate.handle(.rateLimited(retryAfter: retryAfter), for: [], at: at, unitRandom: unitRandom) }
+        rateLimited.increment()
+    }
+}
