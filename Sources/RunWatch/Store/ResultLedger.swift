@@ -18,6 +18,9 @@ package protocol ResultLedger: Sendable {
     /// Every result not yet stable (expanding, gave up or not found), newest first, for
     /// `runwatch status` and `show`.
     func resultsOverview(limit: Int) async throws -> [ResultOverview]
+
+    /// One result, whatever its state, and the runs it was found to have (nil: unknown id).
+    func result(_ id: ResultID) async throws -> (ResultOverview, [RunID])?
 }
 
 /// A result due for a read, with what is known of it.

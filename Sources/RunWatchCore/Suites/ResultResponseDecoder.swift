@@ -20,7 +20,7 @@ package enum ResultResponseDecoder {
     package static func decode(_ data: Data) throws(DecodeError) -> ResultBody {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             throw DecodeError(description: data.isEmpty ? "empty body" : "the body is not JSON (\(data.count) bytes)")
         }

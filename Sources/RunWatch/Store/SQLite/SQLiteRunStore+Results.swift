@@ -88,4 +88,13 @@ extension SQLiteRunStore: ResultLedger {
             ).map { ResultOverview(id: $0[0], state: $0[1], runCount: $0[2], reads: $0[3], lastError: $0[4]) }
         }
     }
+
+    package func result(_ id: ResultID) async throws -> (ResultOverview, [RunID])? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, state, run_count, reads, last_error FROM results WHERE id = ?", arguments: [id])
+            else { return nil }
+            let runs = try RunID.fetchAll(db, sql: "SELECT run_id FROM result_runs WHERE result = ? ORDER BY run_id", arguments: [id])
+            return (ResultOverview(id: row[0], state: row[1], runCount: row[2], reads: row[3], lastError: row[4]), runs)
+        }
+    }
 }
