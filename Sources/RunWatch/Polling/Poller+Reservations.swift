@@ -1,5 +1,6 @@
 import Foundation
 import RunWatchCore
+import ServiceLifecycle
 
 /// Requests other than bulk polls (result reads) take their start from the poller's gate,
 /// so the API key's budget (`max_requests_per_second`) covers every request runwatch makes.
@@ -7,7 +8,10 @@ extension Poller {
     /// Waits until the gate grants a request start (charged to the budget), or returns
     /// false if the service is shutting down or cancelled first.
     func reserveRequest(beat: (Duration) -> Void) async -> Bool {
-        while !Task.isCancelled {
+        // Never rung: a timed wait that graceful shutdown ends at once (a Retry-After or a
+        // key pause can be minutes long).
+        let bell = Doorbell()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let at = ContinuousClock.now
             switch state.withLock({ $0.gate.reserve(at: at) }) {
             case .granted:
@@ -15,11 +19,7 @@ extension Poller {
             case .wait(let until):
                 let wait = max(.zero, until - at)
                 beat(wait + .seconds(5))
-                do {
-                    try await Task.sleep(until: until, tolerance: .milliseconds(5), clock: .continuous)
-                } catch {
-                    return false
-                }
+                await bell.waitUnlessShuttingDown(timeout: wait)
             }
         }
         return false
