@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import RunWatchCore
 import ServiceLifecycle
 import Synchronization
@@ -93,6 +94,7 @@ package final class ResultExpander: Service {
         heartbeat.beat(Self.loopName, nextWithin: client.timeout + .seconds(60))
         let answer = await client.readResult(due.id, now: now)
         if case .rateLimited(let retryAfter) = answer { poller.rateLimitedElsewhere(retryAfter: retryAfter) }
+        Counter(label: MetricNames.resultReads, dimensions: [("outcome", Self.outcome(answer))]).increment()
         let streak = streaks.withLock { $0[due.id] } ?? Streak()
         let progress = ResultExpansion.Progress(
             runCount: due.runCount, stableReads: due.stableReads, reads: due.reads, submittedAt: due.submittedAt,
@@ -109,6 +111,15 @@ package final class ResultExpander: Service {
         poller.watch(ingested)
         log(due.id, answer: answer, decision: decision, new: ingested.newIDs.count)
         return true
+    }
+
+    static func outcome(_ answer: ResultExpansion.Read) -> String {
+        switch answer {
+        case .read: "ok"
+        case .notFound: "not_found"
+        case .rateLimited: "rate_limited"
+        case .failed: "failed"
+        }
     }
 
     private func log(_ id: ResultID, answer: ResultExpansion.Read, decision: ResultExpansion.Decision, new: Int) {
