@@ -165,4 +165,41 @@ import Testing
             }
         }
     }
+
+    @Test func hostileAnswersToAResultReadAreBoundedAndNeverFollowed() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, _ in
+                    config.api.maxResponseSize = 1 << 20
+                    config.api.backoffBase = .milliseconds(100)
+                    config.api.backoffCap = .milliseconds(300)
+                }
+            ) { h in
+                h.simulator.addResult(8500, runs: [40_001, 40_002])
+                // A redirect whose Location carries a token: not followed, not quoted.
+                h.simulator.setHostile(.redirect(status: 302, location: "http://127.0.0.1:9/results/8500/?token=T0KEN3"))
+                try Self.submitResults([8500], to: h.spool)
+                let redirected = await waitUntil(timeout: .seconds(20), every: .milliseconds(50)) {
+                    (try? await h.daemon.store.result(8500))?.0.lastError?.contains("redirect") == true
+                }
+                #expect(redirected)
+                let error = try await h.daemon.store.result(8500)?.0.lastError ?? ""
+                #expect(error.contains("host 127.0.0.1") && !error.contains("T0KEN3"), "\(error)")
+                // A body past api.max_response_size is refused, not read to its end.
+                h.simulator.setHostile(.huge(bytes: 4 << 30))
+                let refused = await waitUntil(timeout: .seconds(20), every: .milliseconds(50)) {
+                    (try? await h.daemon.store.result(8500))?.0.lastError?.contains("larger than") == true
+                }
+                #expect(refused)
+                #expect(h.simulator.hostileBytesSent < 1 << 30, "the connection was closed, not drained")
+                #expect(await Self.state(8500, h) == "expanding", "failed reads are retried, never an end")
+                // The API behaves again: the result expands.
+                h.simulator.setHostile(nil)
+                let expanded = await waitUntil(timeout: .seconds(30), every: .milliseconds(100)) { await Self.state(8500, h) == "stable" }
+                #expect(expanded)
+                #expect(try await h.daemon.store.result(8500)?.1 == [40_001, 40_002])
+            }
+        }
+    }
 }
