@@ -89,4 +89,21 @@ import Testing
             #expect(overview.state == "expanding" && overview.reads == 1 && overview.lastError == "HTTP 503: down")
         }
     }
+
+    @Test func aRunForgottenWhileItsResultIsReadStaysForgotten() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            var submission = SpoolSubmission(runIDs: [])
+            submission.resultIDs = [77]
+            _ = try await store.ingest(submission, at: t0)
+            let first = decision([1, 2], after: ResultExpansion.Progress(submittedAt: t0), at: t0)
+            #expect(try await store.recordResultRead(ResultReadRecord(id: 77, at: t0, runIDs: [1, 2], decision: first)).newIDs == [1, 2])
+            #expect(try await store.forget([2]) == [2])
+            let second = decision([1, 2, 3], after: first.progress, at: t0.addingTimeInterval(15))
+            let ingested = try await store.recordResultRead(
+                ResultReadRecord(id: 77, at: t0.addingTimeInterval(15), runIDs: [1, 2, 3], decision: second))
+            #expect(ingested.newIDs == [3])
+            #expect(try count(dir, "SELECT COUNT(*) FROM runs WHERE id = 2") == 0)
+        }
+    }
 }

@@ -58,13 +58,18 @@ extension SQLiteRunStore: ResultLedger {
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO runs (id, routing, submitted_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
             let member = try db.cachedStatement(sql: "INSERT INTO result_runs (result, run_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            var found: [RunID] = []
             for id in read.runIDs {
+                // Only a run new to the result is added: one an operator forgot (`runwatch
+                // forget`) while the result was still being read stays forgotten.
+                try member.execute(arguments: [read.id, id])
+                guard db.changesCount == 1 else { continue }
+                found.append(id)
                 try insert.execute(arguments: [id, routingID, now, now])
                 if db.changesCount == 1 { result.newIDs.append(id) }
-                try member.execute(arguments: [read.id, id])
             }
             // A run that was also submitted by id keeps its own routing (it may be wider).
-            if let suite { try Self.addToSuite(suite, runIDs: read.runIDs, at: now, db) }
+            if let suite { try Self.addToSuite(suite, runIDs: found, at: now, db) }
             let decision = read.decision
             try db.execute(
                 sql: """
