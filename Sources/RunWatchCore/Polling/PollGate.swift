@@ -28,6 +28,8 @@ import Foundation
 /// - The batch of a refused request keeps its place at the front of the queue, unless it
 ///   failed twice in a row: then it goes behind the runs already waiting.
 /// - A reload ends a key pause or a backoff, not the server's Retry-After or the spacing.
+/// - Other requests on the key (result reads) reserve their start here too
+///   (`PollGate+Reservations.swift`): one budget for every request.
 package struct PollGate: Sendable {
     package typealias Instant = ContinuousClock.Instant
 

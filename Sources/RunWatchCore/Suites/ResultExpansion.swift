@@ -115,8 +115,8 @@ package enum ResultExpansion {
                 reason = "skipped \(body.skipped.count) entr\(body.skipped.count == 1 ? "y" : "ies") of 'runs' that are not run ids"
             }
         case .notFound:
-            progress.failures = 0
             if old.runCount == 0 {
+                progress.failures = 0
                 progress.notFoundReads += 1
                 if progress.notFoundReads >= settings.notFoundAfter {
                     state = .notFound

@@ -125,6 +125,19 @@ import Testing
         #expect(ResultExpansion.decide(Self.body(2), progress: p, settings: Self.settings, now: now, unitRandom: 0).progress.failures == 0)
     }
 
+    @Test func four04sAfterRunsWereSeenBackOffLikeFailures() {
+        var progress = ResultExpansion.Progress(runCount: 2, reads: 1, submittedAt: Self.t0)
+        var waits: [Double] = []
+        for _ in 0..<3 {
+            let d = ResultExpansion.decide(.notFound, progress: progress, settings: Self.settings, now: Self.t0, unitRandom: 0.99)
+            #expect(d.state == .expanding)
+            waits.append(d.nextReadAt.timeIntervalSince(Self.t0).rounded())
+            progress = d.progress
+        }
+        #expect(progress.failures == 3)
+        #expect(waits == [15, 20, 40])
+    }
+
     @Test func aRateLimitWaitsAtLeastTheServersRetryAfter() {
         let progress = ResultExpansion.Progress(runCount: 1, reads: 1, submittedAt: Self.t0)
         let d = ResultExpansion.decide(
