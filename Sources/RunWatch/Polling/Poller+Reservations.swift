@@ -30,7 +30,17 @@ extension Poller {
     func rateLimitedElsewhere(retryAfter: Duration?) {
         let at = ContinuousClock.now
         let unitRandom = random()
-        state.withLock { _ = $0.gate.handle(.rateLimited(retryAfter: retryAfter), for: [], at: at, unitRandom: unitRandom) }
+        let action = state.withLock { $0.gate.handle(.rateLimited(retryAfter: retryAfter), for: [], at: at, unitRandom: unitRandom) }
         rateLimited.increment()
+        guard case .backOff(let until, let wait, let reason) = action else { return }
+        backoffSeconds.increment(by: wait.secondsDouble)
+        // Shown like a 429 on a bulk request (`STATUS=`), until the next answered poll.
+        status.update { $0.api = .backingOff(until: Self.wallClockText(until, at: at, wall: now()), reason: reason) }
+        logger.warning(
+            "API rate limit (429) on a result read; no request until the wait is over",
+            metadata: [
+                "retry_after_s": "\(retryAfter.map { String(format: "%.1f", $0.secondsDouble) } ?? "none")",
+                "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
+            ])
     }
 }
