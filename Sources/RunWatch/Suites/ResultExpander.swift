@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// All progress is in the store (`results`), so a restart resumes where it was; only the
 /// failure and 404 streaks are in memory. New results are noticed within `checkEvery`
-/// (an indexed query on the expanding rows) or when `ring()` is called.
+/// (an indexed query on the expanding rows), so the spool path needs no hook into it.
 package final class ResultExpander: Service {
     static let loopName = "results"
     static let checkEvery: Duration = .seconds(1)
@@ -57,9 +57,6 @@ package final class ResultExpander: Service {
         self.settings.withLock { $0 = settings }
         doorbell.ring()
     }
-
-    /// New results were queued: look now rather than at the next check.
-    package func ring() { doorbell.ring() }
 
     package func run() async throws {
         defer { heartbeat.retire(Self.loopName) }
