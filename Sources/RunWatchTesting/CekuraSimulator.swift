@@ -7,9 +7,10 @@ import Synchronization
 /// API-key check, strict `run_ids` parsing, JSON array answers that omit unknown ids,
 /// scripted or seeded-random lifecycles, faults on demand, and counters of what it served.
 ///
-/// Routes: `GET /test_framework/v1/runs/bulk/` and `/test_framework/v2/runs/bulk/`;
+/// Routes: `GET /test_framework/v1/runs/bulk/` and `/test_framework/v2/runs/bulk/`,
+/// `GET /test_framework/{v1,v2}/results/{id}/` (`CekuraSimulator+Results.swift`);
 /// admin (no key, loopback only): `GET /_sim/stats`, `POST /_sim/runs` (`{"ids": [..]}`),
-/// `POST /_sim/faults` (a `SimulatorFaults` JSON object).
+/// `POST /_sim/results`, `POST /_sim/faults` (a `SimulatorFaults` JSON object).
 package final class CekuraSimulator: Sendable {
     package struct Options: Sendable {
         package var apiKey = "sim-api-key"
@@ -26,7 +27,7 @@ package final class CekuraSimulator: Sendable {
         package init() {}
     }
 
-    private struct SimRun {
+    struct SimRun {
         var script: RunScript
         var registeredAt: ContinuousClock.Instant
         var servedTerminal = false
@@ -35,7 +36,7 @@ package final class CekuraSimulator: Sendable {
         var firstServedTerminalDate: Date?
     }
 
-    private struct State {
+    struct State {
         var runs: [RunID: SimRun] = [:]
         var rng: SplitMix64
         var faults: SimulatorFaults
@@ -46,12 +47,13 @@ package final class CekuraSimulator: Sendable {
         var inFlight = 0
         var hostile: HostileAnswer?
         var hostileBytesSent = 0
+        var results: [ResultID: SimResult] = [:]
     }
 
     package let options: Options
-    private let state: Mutex<State>
-    private let clock = ContinuousClock()
-    private let epoch: ContinuousClock.Instant
+    let state: Mutex<State>
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
 
     package init(options: Options = Options()) {
         self.options = options
@@ -151,7 +153,9 @@ package final class CekuraSimulator: Sendable {
     }
 
     package func handle(_ request: ScriptedHTTPServer.Request) async -> ScriptedHTTPServer.Response {
+        if request.path.hasPrefix("/_sim/results") { return adminResults(request) }
         if request.path.hasPrefix("/_sim/") { return admin(request) }
+        if let resultID = Self.resultID(inPath: request.path) { return await handleResult(resultID, request) }
         guard request.method == "GET",
             request.path == "/test_framework/v1/runs/bulk/" || request.path == "/test_framework/v2/runs/bulk/"
         else {

@@ -28,6 +28,11 @@ package struct SimulatorFaults: Sendable, Equatable, Codable {
     /// Cekura's bulk endpoint; requests without them are answered normally.
     package var poisonIDs: [Int] = []
     package var poisonStatus = 400
+    /// Result reads (`GET /results/{id}/`) only: 500/502/503, 429 with
+    /// `retryAfterSeconds`, a 200 whose body is not a result.
+    package var resultServerErrorRate = 0.0
+    package var resultRateLimitRate = 0.0
+    package var resultMalformedRate = 0.0
 
     package init() {}
     package static let none = SimulatorFaults()
@@ -56,6 +61,13 @@ package struct SimulatorCounters: Sendable, Equatable, Codable {
     /// complete answer: wasted polls.
     package var pollsAfterTerminalServed = 0
     package var maxConcurrentRequests = 0
+    /// Result reads, by outcome (also counted in `requests`).
+    package var resultRequests = 0
+    package var resultsAnswered = 0
+    package var resultsNotFound = 0
+    package var resultServerErrors = 0
+    package var resultRateLimited = 0
+    package var resultMalformed = 0
 
     package init() {}
 }

@@ -9,9 +9,10 @@ import RunWatchTesting
 struct CekuraSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cekura-sim",
-        abstract: "An HTTP double of Cekura's bulk runs endpoint, on 127.0.0.1.",
+        abstract: "An HTTP double of Cekura's bulk runs and results endpoints, on 127.0.0.1.",
         discussion: """
             Admin routes (no key): GET /_sim/stats, POST /_sim/runs {"ids": [...]}, \
+            POST /_sim/results {"id": 8123, "runs": [...], "initial": 1, "grow_every": 2}, \
             POST /_sim/faults {"serverErrorRate": 0.1, ...}.
             """
     )

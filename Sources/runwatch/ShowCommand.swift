@@ -14,11 +14,15 @@ struct ShowCommand: AsyncParsableCommand {
     @Option(help: "State folder (default: state_dir from the config file).")
     var stateDir: String?
 
+    @Flag(help: "The id is a Cekura result id: show its expansion and its runs.")
+    var result = false
+
     @Argument(help: "The run id.")
     var id: Int
 
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
+        if result { return try await showResult(id, store: store) }
         // The link needs `cekura.dashboard_url`; with --state-dir and no readable config
         // there is simply no link.
         let links = (try? Configuration.load(path: options.config))?.dashboardLinks ?? .none

@@ -20,11 +20,14 @@ struct StatusCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var summary: StoreSummary
         var effectiveSweepPeriodSeconds: Double?
+        /// Cekura results not (yet) expanded for good: expanding, gave up, not found.
+        var results: [ResultOverview] = []
     }
 
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
         let summary = try await store.summary()
+        let results = try await store.resultsOverview(limit: 20)
         // The sweep the budget allows for what is active now (the daemon's STATUS= shows
         // the same figure); needs the config's budget, so only when it can be read.
         let config = try? Configuration.load(path: options.config)
@@ -37,7 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            let report = Report(summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble)
+            let report = Report(summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble, results: results)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
@@ -55,6 +58,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
+        for result in results {
+            print(
+                "result \(result.id): \(result.state), \(result.runCount) run(s) after \(result.reads) read(s)"
+                    + (result.lastError.map { " — \(UntrustedText.printable($0))" } ?? ""))
+        }
         // The API's and receivers' words: one line each, bounded.
         print("API: \(UntrustedText.printable(summary.apiState ?? "not contacted yet"))")
         for (name, reason) in summary.disabledNotifiers.sorted(by: { $0.key < $1.key }) {

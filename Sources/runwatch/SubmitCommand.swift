@@ -20,6 +20,9 @@ struct SubmitCommand: ParsableCommand {
     @Option(name: .customLong("notifier"), help: "Send these runs' alerts only to this notifier (repeatable).")
     var notifiers: [String] = []
 
+    @Option(name: .customLong("result"), help: "A Cekura result id: the daemon reads the result and watches all its runs (repeatable).")
+    var results: [String] = []
+
     @Argument(help: "Run ids (positive integers).")
     var ids: [String] = []
 
@@ -31,7 +34,8 @@ struct SubmitCommand: ParsableCommand {
             root = try loadConfiguration(options.config).spoolDir
         }
         var tokens = ids
-        if tokens.isEmpty {
+        let resultIDs = try Self.resultIDs(results)
+        if tokens.isEmpty, resultIDs.isEmpty {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             tokens = String(decoding: input, as: UTF8.self)
                 .split(separator: "\n").map { $0.prefix { $0 != "#" } }
@@ -45,7 +49,7 @@ struct SubmitCommand: ParsableCommand {
             }
             runIDs.append(id)
         }
-        guard !runIDs.isEmpty else {
+        guard !runIDs.isEmpty || !resultIDs.isEmpty else {
             printError("no run ids given; nothing submitted")
             throw ExitCode(ExitStatus.usage)
         }
@@ -58,7 +62,8 @@ struct SubmitCommand: ParsableCommand {
             }
             labelMap[String(parts[0])] = String(parts[1])
         }
-        let submission = SpoolSubmission(runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers)
+        var submission = SpoolSubmission(runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers)
+        submission.resultIDs = resultIDs
         // The daemon would set such a file aside; say so now, where the producer sees it.
         let refused = SpoolFileParser.routingProblems(labels: submission.labels, notifiers: submission.notifiers)
         guard refused.isEmpty else {
@@ -72,10 +77,28 @@ struct SubmitCommand: ParsableCommand {
         }
         do {
             let path = try SpoolWriter.submit(submission, to: SpoolDirectory(root: root))
-            print("submitted \(runIDs.count) run id(s): \(path)")
+            print("submitted \(runIDs.count) run id(s)\(resultIDs.isEmpty ? "" : " and \(resultIDs.count) result id(s)"): \(path)")
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.cantCreate)
         }
+    }
+
+    /// `--result` values: positive integers, at most `SpoolLimits.maxResultIDs` distinct.
+    static func resultIDs(_ values: [String]) throws -> [ResultID] {
+        var ids: [ResultID] = []
+        for value in values {
+            guard let id = SpoolFileParser.runID(Substring(value)) else {
+                printError("--result '\(UntrustedText.printable(value, limit: 40))' is not a result id (want a positive integer); nothing submitted")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        let limit = SpoolLimits.default.maxResultIDs
+        guard ids.count <= limit else {
+            printError("more than \(limit) distinct result ids (the limit per spool file); split them into several submissions; nothing submitted")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return ids
     }
 }

@@ -23,6 +23,8 @@ package struct Configuration: Sendable, Equatable {
     package struct API: Sendable, Equatable {
         package var baseURL = "https://api.cekura.ai"
         package var bulkPath = "/test_framework/v1/runs/bulk/"
+        /// Where a Cekura result is read (`runwatch submit --result`); `{id}` is its id.
+        package var resultsPath = CekuraClient.defaultResultsPath
         package var apiKeyFile: String?
         package var batchSize = 100
         package var pollInterval: Duration = .seconds(15)

@@ -77,7 +77,7 @@ extension Configuration.API: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case base_url, bulk_path, api_key_file, batch_size, poll_interval, max_requests_per_second
         case max_concurrent_requests, status_intervals, request_timeout, max_response_size, backoff_base, backoff_cap, retry_after_cap
-        case key_rejected_retry
+        case key_rejected_retry, results_path
     }
 
     package init(from decoder: any Decoder) throws {
@@ -86,6 +86,7 @@ extension Configuration.API: Decodable {
         self.init()
         baseURL = try c.decodeIfPresent(String.self, forKey: .base_url) ?? baseURL
         bulkPath = try c.decodeIfPresent(String.self, forKey: .bulk_path) ?? bulkPath
+        resultsPath = try c.decodeIfPresent(String.self, forKey: .results_path) ?? resultsPath
         apiKeyFile = try c.decodeIfPresent(String.self, forKey: .api_key_file)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batch_size) ?? batchSize
         pollInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .poll_interval)?.value ?? pollInterval

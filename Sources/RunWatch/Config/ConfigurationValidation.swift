@@ -58,6 +58,9 @@ extension Configuration {
         }
         if let problem = URLPolicy.problem(api.baseURL) { check(false, "api.base_url", problem) }
         check(api.bulkPath.hasPrefix("/"), "api.bulk_path", "must start with '/', got '\(api.bulkPath)'")
+        check(
+            api.resultsPath.hasPrefix("/") && api.resultsPath.contains("{id}") && !api.resultsPath.contains("?"), "api.results_path",
+            "must start with '/' and contain '{id}' (no query), got '\(UntrustedText.printable(api.resultsPath, limit: 100))'")
         check((1...1000).contains(api.batchSize), "api.batch_size", "must be between 1 and 1000, got \(api.batchSize)")
         check(api.pollInterval >= .milliseconds(100), "api.poll_interval", "must be at least 100ms")
         for (status, interval) in api.statusIntervals.sorted(by: { $0.key < $1.key }) {

@@ -15,6 +15,7 @@ package final class Daemon: Sendable {
     package let status: StatusBoard
     package let delivery: DeliveryService
     package let heartbeat: Heartbeat
+    package let expander: ResultExpander
     /// In group order; graceful shutdown runs in reverse: systemd is told first, then
     /// ingest stops, then polling, then the delivery queues finish their current message.
     package let services: [any Service]
@@ -30,7 +31,7 @@ package final class Daemon: Sendable {
 
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
-        services: [any Service], configuration: Configuration, environment: [String: String],
+        expander: ResultExpander, services: [any Service], configuration: Configuration, environment: [String: String],
         systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger, lock: InstanceLock
     ) {
         self.lock = lock
@@ -39,6 +40,7 @@ package final class Daemon: Sendable {
         self.status = status
         self.delivery = delivery
         self.heartbeat = heartbeat
+        self.expander = expander
         self.services = services
         self.configuration = Mutex(configuration)
         self.environment = environment
@@ -146,6 +148,10 @@ package final class Daemon: Sendable {
         // SpoolService ingests the rest right after start.
         poller.watch(try await ingester.scanOnce(until: .now + startupScanBudget))
         await outboxChanged()
+        // Results queued by spool files are read within a second of their commit.
+        let expander = ResultExpander(
+            settings: ResultExpander.settings(configuration), store: store, poller: poller, heartbeat: heartbeat, logger: logger, now: now,
+            random: random)
 
         var metrics: [any Service] = []
         if let listen = configuration.metricsListen, let registry {
@@ -164,13 +170,14 @@ package final class Daemon: Sendable {
                 delivery,
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
+                expander,
                 SpoolService(
                     ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, heartbeat: heartbeat, logger: logger),
                 WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
                 SystemdLifecycle(systemd: systemd, status: status, logger: logger),
             ]
         return Daemon(
-            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
+            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, expander: expander, services: services,
             configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
     }
 
@@ -184,7 +191,7 @@ package final class Daemon: Sendable {
         return CekuraClient(
             baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
             timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap,
-            maxBodyBytes: configuration.api.maxResponseSize)
+            maxBodyBytes: configuration.api.maxResponseSize, resultsPath: configuration.api.resultsPath)
     }
 
     private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
@@ -222,6 +229,7 @@ package final class Daemon: Sendable {
         }
         poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
         delivery.reconfigure(endpoints)
+        expander.reconfigure(ResultExpander.settings(new))
         status.update { $0.disabledNotifiers = [] }
         configuration.withLock { $0 = new }
     }

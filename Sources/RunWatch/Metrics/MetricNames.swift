@@ -4,6 +4,7 @@ package enum MetricNames {
     package static let runsWatched = "runwatch_runs_watched"  // gauge {status}
     package static let transitions = "runwatch_transitions_total"  // counter {status}
     package static let apiRequests = "runwatch_api_requests_total"  // counter {outcome}
+    package static let resultReads = "runwatch_result_reads_total"  // counter {outcome}
     package static let apiRateLimited = "runwatch_api_rate_limited_total"  // counter
     package static let backoffSeconds = "runwatch_api_backoff_seconds_total"  // counter
     package static let sweepPeriod = "runwatch_sweep_period_seconds"  // gauge

@@ -13,6 +13,8 @@ import RunWatchCore
 package struct CekuraClient: Sendable {
     package let baseURL: String
     package let bulkPath: String
+    /// `{id}` is replaced by the result id (`CekuraClient+Results.swift`).
+    package let resultsPath: String
     let apiKey: Secret
     let http: HTTPClient
     package let timeout: Duration
@@ -25,8 +27,9 @@ package struct CekuraClient: Sendable {
 
     package init(
         baseURL: String, bulkPath: String, apiKey: Secret, http: HTTPClient, timeout: Duration, retryAfterCap: Duration,
-        maxBodyBytes: Int = CekuraClient.defaultMaxBodyBytes
+        maxBodyBytes: Int = CekuraClient.defaultMaxBodyBytes, resultsPath: String = CekuraClient.defaultResultsPath
     ) {
+        self.resultsPath = resultsPath
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.bulkPath = bulkPath
         self.apiKey = apiKey

@@ -28,6 +28,8 @@ import Foundation
 /// - The batch of a refused request keeps its place at the front of the queue, unless it
 ///   failed twice in a row: then it goes behind the runs already waiting.
 /// - A reload ends a key pause or a backoff, not the server's Retry-After or the spacing.
+/// - Other requests on the key (result reads) reserve their start here too
+///   (`PollGate+Reservations.swift`): one budget for every request.
 package struct PollGate: Sendable {
     package typealias Instant = ContinuousClock.Instant
 
@@ -107,9 +109,12 @@ package struct PollGate: Sendable {
     /// Failures in a row of requests for ordinary batches (suspects have their own count).
     package private(set) var consecutiveFailures = 0
     /// No request starts before this: the budget's spacing, a backoff or a pause.
-    package private(set) var opensAt: Instant?
+    package internal(set) var opensAt: Instant?
     /// When the last request started (a reload keeps the spacing from it).
-    private var lastStart: Instant?
+    var lastStart: Instant?
+    /// A result read asked for the next slot and was told to wait: until this instant the
+    /// slot is its, so busy poll workers cannot starve it (`PollGate+Reservations.swift`).
+    var claimedUntil: Instant?
     /// The end of the backoff, Retry-After or pause in force (not the spacing): until
     /// then an answer to a request sent earlier does not make the API look fine.
     var heldUntil: Instant?
@@ -159,6 +164,7 @@ package struct PollGate: Sendable {
     /// request to the budget), or how long to wait.
     package mutating func next(at now: Instant) -> Step {
         if let opensAt, opensAt > now { return .wait(until: opensAt) }
+        if let claimedUntil, claimedUntil > now { return .wait(until: claimedUntil) }
         let waiting = schedule.nextDue()
         let suspect = suspects.first()
         var batch: [RunID]

@@ -10,6 +10,10 @@ import Testing
         #expect(config == Configuration())
         #expect(config.api.baseURL == "https://api.cekura.ai")
         #expect(config.api.bulkPath == "/test_framework/v1/runs/bulk/")
+        #expect(config.api.resultsPath == "/test_framework/v2/results/{id}/")
+        #expect(
+            try Configuration.parse(yaml: "api:\n  results_path: /test_framework/v1/results/{id}/\n").api.resultsPath
+                == "/test_framework/v1/results/{id}/")
         #expect(config.api.batchSize == 100)
         #expect(config.api.pollInterval == .seconds(15))
         #expect(config.spoolDir == "/var/spool/runwatch")
@@ -61,6 +65,9 @@ import Testing
         ("api:\n  pol_interval: 15s\n", "api.pol_interval", "unknown key"),
         ("api:\n  base_url: ftp://x\n", "api.base_url", "is not an https URL"),
         ("api:\n  max_requests_per_second: 0\n", "api.max_requests_per_second", "above 0"),
+        ("api:\n  results_path: /test_framework/v2/results/\n", "api.results_path", "contain '{id}'"),
+        ("api:\n  results_path: test_framework/v2/results/{id}/\n", "api.results_path", "must start with '/'"),
+        ("api:\n  results_path: /r/{id}/?x=1\n", "api.results_path", "(no query)"),
         ("spool_dirr: /tmp\n", "spool_dirr", "unknown key"),
         ("spool_scan_interval: 0s\n", "spool_scan_interval", "at least 50ms"),
         ("api:\n  backoff_base: 0s\n", "api.backoff_base", "above 0"),
