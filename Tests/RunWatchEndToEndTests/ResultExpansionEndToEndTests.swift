@@ -27,9 +27,10 @@ import Testing
                 simulator: options, in: dir,
                 configure: { config, hooks in config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/hooks")] }
             ) { h in
-                // 8123 lists 2 runs at first and one more every 0.4 s up to 8; 8124 gives no
+                // 8123 lists 2 runs at first and one more every 1.5 s up to 8 (slow enough that a
+                // loaded machine still reads it while it grows); 8124 gives no
                 // total, so only two equal reads make it stable.
-                h.simulator.addResult(8123, runs: Array(9001...9008), initiallyVisible: 2, growEverySeconds: 0.4)
+                h.simulator.addResult(8123, runs: Array(9001...9008), initiallyVisible: 2, growEverySeconds: 1.5)
                 h.simulator.addResult(8124, runs: [9101, 9102, 9103], reportsTotal: false)
                 try Self.submitResults([8123, 8124], labels: ["team": "voice"], to: h.spool)
 
