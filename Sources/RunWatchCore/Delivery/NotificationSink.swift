@@ -20,6 +20,14 @@ package protocol NotificationSink: Sendable {
     /// One message for several ended runs; only called when `defaults.digests` is true.
     func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage
 
+    /// How many messages suite report `report` takes (at least 1): a summary whose
+    /// failures do not fit one message continues in further parts, each its own outbox row.
+    func suiteParts(_ report: SuiteReport) -> Int
+
+    /// Part `part` (1-based, ≤ `suiteParts(report)`) of a suite's summary
+    /// (`suite.completed`). Deterministic: a retry sends the same bytes.
+    func render(_ report: SuiteReport, part: Int) -> RenderedMessage
+
     /// The plain form of a body this sink rendered earlier (stored in the outbox), for
     /// when the endpoint refuses the full one; nil when the sink has none.
     func plainText(of body: Data) -> Data?
@@ -47,10 +55,12 @@ package struct SinkDefaults: Sendable, Equatable {
     /// Whether an alert's body lists the run's recorded transitions (so the poller reads
     /// them for the runs that ended).
     package var carriesHistory: Bool
+    /// Which suite verdicts a notifier of this kind receives when its `suites` is not set.
+    package var suites: SuiteMode
 
     package init(
         events: Set<RunOutcome>, pace: Duration, groupWindow: Duration, maxInFlight: Int,
-        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool
+        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool, suites: SuiteMode
     ) {
         self.events = events
         self.pace = pace
@@ -60,6 +70,7 @@ package struct SinkDefaults: Sendable, Equatable {
         self.digests = digests
         self.signed = signed
         self.carriesHistory = carriesHistory
+        self.suites = suites
     }
 }
 
