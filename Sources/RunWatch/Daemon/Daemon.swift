@@ -15,6 +15,7 @@ package final class Daemon: Sendable {
     package let status: StatusBoard
     package let delivery: DeliveryService
     package let heartbeat: Heartbeat
+    package let suites: SuiteService
     /// In group order; graceful shutdown runs in reverse: systemd is told first, then
     /// ingest stops, then polling, then the delivery queues finish their current message.
     package let services: [any Service]
@@ -30,7 +31,7 @@ package final class Daemon: Sendable {
 
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
-        services: [any Service], configuration: Configuration, environment: [String: String],
+        suites: SuiteService, services: [any Service], configuration: Configuration, environment: [String: String],
         systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger, lock: InstanceLock
     ) {
         self.lock = lock
@@ -39,6 +40,7 @@ package final class Daemon: Sendable {
         self.status = status
         self.delivery = delivery
         self.heartbeat = heartbeat
+        self.suites = suites
         self.services = services
         self.configuration = Mutex(configuration)
         self.environment = environment
@@ -124,11 +126,14 @@ package final class Daemon: Sendable {
         }
         // A restart (like a reload) gives every notifier a fresh chance.
         for notifier in configuration.notifiers { try? await store.noteNotifier(notifier.name, disabled: nil, at: now()) }
+        let suites = SuiteService(
+            store: store, settings: suiteSettings(configuration), heartbeat: heartbeat, logger: logger, now: now,
+            onEnqueued: { delivery.ring() })
         let poller = Poller(
             settings: Poller.Settings(configuration), client: client, store: store,
             routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
             logger: logger, now: now, random: random,
-            onEnqueued: { delivery.ring() })
+            onEnqueued: { delivery.ring() }, onRunsChanged: { suites.ring() })
 
         // Alerts for notifiers no longer configured wait in the outbox; say so.
         let configured = Set(configuration.notifiers.map(\.name))
@@ -164,13 +169,14 @@ package final class Daemon: Sendable {
                 delivery,
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
+                suites,
                 SpoolService(
                     ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, heartbeat: heartbeat, logger: logger),
                 WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
                 SystemdLifecycle(systemd: systemd, status: status, logger: logger),
             ]
         return Daemon(
-            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, services: services,
+            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, suites: suites, services: services,
             configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
     }
 
@@ -185,6 +191,12 @@ package final class Daemon: Sendable {
             baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
             timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap,
             maxBodyBytes: configuration.api.maxResponseSize)
+    }
+
+    /// When suites complete and who hears of it. Dashboard links: none until
+    /// `cekura.dashboard_url` is configured (see `DashboardLinks`).
+    private static func suiteSettings(_ configuration: Configuration) -> SuiteService.Settings {
+        SuiteService.Settings(rule: configuration.suites.completion, routes: configuration.notifiers.map(NotifierRoute.init), links: .none)
     }
 
     private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
@@ -222,6 +234,7 @@ package final class Daemon: Sendable {
         }
         poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
         delivery.reconfigure(endpoints)
+        suites.reconfigure(Self.suiteSettings(new))
         status.update { $0.disabledNotifiers = [] }
         configuration.withLock { $0 = new }
     }

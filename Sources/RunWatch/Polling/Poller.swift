@@ -56,6 +56,8 @@ package final class Poller: Service {
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
     let onEnqueued: @Sendable () -> Void
+    /// Runs were added or ended: suites may have completed.
+    let onRunsChanged: @Sendable () -> Void
     let state: Mutex<State>
     private let doorbell = Doorbell()
 
@@ -67,7 +69,8 @@ package final class Poller: Service {
     package init(
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
         status: StatusBoard, heartbeat: Heartbeat = Heartbeat(), logger: Logger, now: @escaping @Sendable () -> Date,
-        random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void
+        random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void,
+        onRunsChanged: @escaping @Sendable () -> Void = {}
     ) {
         self.setup = Mutex(Setup(settings: settings, client: client, routes: routes))
         self.workers = settings.maxConcurrentRequests
@@ -78,6 +81,7 @@ package final class Poller: Service {
         self.now = now
         self.random = random
         self.onEnqueued = onEnqueued
+        self.onRunsChanged = onRunsChanged
         self.state = Mutex(State(gate: PollGate(settings: settings.gate)))
     }
 
@@ -109,6 +113,7 @@ package final class Poller: Service {
         }
         publishCounts()
         doorbell.ring()
+        onRunsChanged()
     }
 
     package var watchedCount: Int { state.withLock { $0.gate.watching } }
