@@ -20,11 +20,21 @@ struct StatusCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var summary: StoreSummary
         var effectiveSweepPeriodSeconds: Double?
+        var openSuites: [OpenSuiteLine]
+    }
+
+    struct OpenSuiteLine: Encodable {
+        var name: String
+        var instance: Int64
+        var runs: Int
+        var ended: Int
+        var expandingResults: Int
     }
 
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
         let summary = try await store.summary()
+        let openSuites = try await store.openSuites()
         // The sweep the budget allows for what is active now (the daemon's STATUS= shows
         // the same figure); needs the config's budget, so only when it can be read.
         let config = try? Configuration.load(path: options.config)
@@ -37,7 +47,11 @@ struct StatusCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            let report = Report(summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble)
+            let report = Report(
+                summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble,
+                openSuites: openSuites.map {
+                    OpenSuiteLine(name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
+                })
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
@@ -55,6 +69,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
+        printOpenSuites(openSuites)
         // The API's and receivers' words: one line each, bounded.
         print("API: \(UntrustedText.printable(summary.apiState ?? "not contacted yet"))")
         for (name, reason) in summary.disabledNotifiers.sorted(by: { $0.key < $1.key }) {
@@ -64,6 +79,17 @@ struct StatusCommand: AsyncParsableCommand {
             print("last API error: \(UntrustedText.printable(error)) (at \(at.formatted(.iso8601)))")
         }
     }
+}
+
+/// Open suites, briefly: name and ended/total, the ten oldest.
+private func printOpenSuites(_ suites: [OpenSuite]) {
+    guard !suites.isEmpty else { return }
+    print("suites open: \(suites.count)")
+    for suite in suites.prefix(10) {
+        let expanding = suite.facts.expandingResults > 0 ? ", \(suite.facts.expandingResults) result(s) expanding" : ""
+        print("  \(UntrustedText.printable(suite.name, limit: 64)) \(suite.facts.ended)/\(suite.facts.runs) ended\(expanding)")
+    }
+    if suites.count > 10 { print("  (\(suites.count - 10) more: runwatch status --json lists them)") }
 }
 
 func stateDirectory(configPath: String, stateDir: String?) throws -> String {
