@@ -1,0 +1,144 @@
+import Foundation
+import RunWatch
+import RunWatchCore
+import RunWatchTesting
+import Testing
+
+/// Suite verdicts end to end: the daemon against the simulator, a Slack-like receiver and
+/// a signed webhook receiver over loopback. A suite yields exactly one summary per
+/// notifier, with the right counts and every failing run named.
+@Suite struct SuiteTests {
+    static func script(_ status: String, success: Bool?) -> RunScript {
+        RunScript(stages: [.init("running", seconds: 0.3), .init(status, seconds: 0)], success: success)
+    }
+
+    static func submit(_ h: TestBed, _ ids: [RunID], suite: String) throws {
+        try SpoolWriter.submit(SpoolSubmission(runIDs: ids, labels: ["suite": suite], suite: suite), to: h.spool)
+    }
+
+    /// The summaries that reached `path`.
+    static func summaries(_ h: TestBed, _ path: String) -> [WebhookReceiver.Delivery] {
+        h.receiver.deliveries.filter { $0.path == path }
+    }
+
+    @Test func aSuiteOf200MixedRunsYieldsOneSummaryPerNotifierNamingEveryFailure() async throws {
+        let secret = "whsec_" + Data((0..<24).map { UInt8($0 * 5 % 256) }).base64EncodedString()
+        // 170 pass; 30 do not, of four kinds.
+        var expected: [RunOutcome: [RunID]] = [:]
+        var scripts: [RunID: RunScript] = [:]
+        for id in 1...200 {
+            let (status, success, outcome): (String, Bool?, RunOutcome) =
+                switch id % 20 {
+                case 3: ("failed", false, .failed)
+                case 7 where id % 40 == 7: ("timeout", nil, .timeout)
+                case 11 where id <= 80: ("completed", false, .unsuccessful)
+                case 13 where id <= 60: ("cancelled", nil, .cancelled)
+                default: ("completed", true, .completed)
+                }
+            scripts[id] = Self.script(status, success: success)
+            expected[outcome, default: []].append(id)
+        }
+        let failing = expected.filter { $0.key != .completed }.flatMap(\.value).sorted()
+        try await withTemporaryDirectory { dir in
+            try writeFile(dir + "/secret", secret + "\n")
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.suites.quietPeriod = .seconds(1)
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", events: []),
+                        .init(name: "ci", kind: .webhook, url: hooks + "/ci", secretFile: dir + "/secret", events: []),
+                    ]
+                }
+            ) { h in
+                for (id, script) in scripts { h.simulator.addRun(id, script: script) }
+                // One suite in two spool files, as a nightly often arrives.
+                try Self.submit(h, Array(1...100), suite: "nightly")
+                try Self.submit(h, Array(101...200), suite: "nightly")
+                let delivered = await waitUntil(timeout: .seconds(90)) {
+                    !Self.summaries(h, "/slack").isEmpty && !Self.summaries(h, "/ci").isEmpty
+                }
+                #expect(delivered)
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 200) }
+                #expect(settled)
+                #expect(try await h.daemon.store.openSuites().isEmpty)
+                let report = try #require(try await h.daemon.store.suiteReport(name: "nightly"))
+                #expect(report.runs.count == 200 && report.completedAt != nil)
+
+                let ci = Self.summaries(h, "/ci")
+                #expect(ci.count == 1, "exactly one webhook summary")
+                let body = try #require(ci.first?.json)
+                #expect(body["type"] as? String == "suite.completed")
+                #expect(ci.first?.header("webhook-id") == "msg_suite\(report.instance)_completed")
+                let data = try #require(body["data"] as? [String: Any])
+                #expect(data["total"] as? Int == 200)
+                #expect(data["passed"] as? Int == expected[.completed]?.count)
+                let counts = try #require(data["counts"] as? [String: Int])
+                for (outcome, ids) in expected { #expect(counts[outcome.rawValue] == ids.count, "\(outcome)") }
+                let failures = try #require(data["failures"] as? [[String: Any]])
+                #expect(failures.compactMap { $0["run_id"] as? Int }.sorted() == failing)
+                #expect(failures.allSatisfy { $0["scenario_name"] is String && $0["outcome"] is String })
+                try await verifySignature(try #require(ci.first), secret: secret, in: dir)
+
+                let slack = Self.summaries(h, "/slack")
+                #expect(slack.count == 1, "30 failures fit one Slack message")
+                let text = String(decoding: try #require(slack.first?.body), as: UTF8.self)
+                let headline =
+                    "nightly: \(expected[.completed]!.count) of 200 passed; \(expected[.unsuccessful]!.count) completed unsuccessfully, "
+                    + "\(expected[.failed]!.count) failed, \(expected[.timeout]!.count) timed out, \(expected[.cancelled]!.count) were cancelled"
+                #expect(text.contains(headline))
+                for id in failing { #expect(text.contains("Run \(id) ") || text.contains("Run \(id)\"") || text.contains("Run \(id),"), "run \(id) named") }
+            }
+        }
+    }
+
+    @Test func aPassingSuiteReachesTheWebhookButNotSlackAndOffSendsNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.suites.quietPeriod = .milliseconds(500)
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", events: []),
+                        .init(name: "ci", kind: .webhook, url: hooks + "/ci", events: []),
+                        .init(name: "silent", kind: .webhook, url: hooks + "/silent", events: [], suites: .off),
+                    ]
+                }
+            ) { h in
+                for id in 1...5 { h.simulator.addRun(RunID(id), script: Self.script("completed", success: true)) }
+                try Self.submit(h, Array(1...5), suite: "smoke")
+                let delivered = await waitUntil(timeout: .seconds(60)) { !Self.summaries(h, "/ci").isEmpty }
+                #expect(delivered)
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 5) }
+                #expect(settled)
+                #expect(try await h.daemon.store.openSuites().isEmpty)
+                #expect(Self.summaries(h, "/ci").count == 1)
+                let data = Self.summaries(h, "/ci").first?.json?["data"] as? [String: Any]
+                #expect(data?["pass_rate"] as? Double == 1)
+                #expect((data?["failures"] as? [Any])?.isEmpty == true)
+                #expect(Self.summaries(h, "/slack").isEmpty, "Slack's default is failures only")
+                #expect(Self.summaries(h, "/silent").isEmpty, "suites: off")
+            }
+        }
+    }
+
+    /// The suite summary is signed like every other message: the reference library agrees.
+    private func verifySignature(_ delivery: WebhookReceiver.Delivery, secret: String, in dir: String) async throws {
+        let base = dir + "/suite"
+        try delivery.body.write(to: URL(fileURLWithPath: base + ".body"))
+        let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].reduce(into: [String: String]()) { $0[$1] = delivery.header($1) }
+        try JSONSerialization.data(withJSONObject: headers).write(to: URL(fileURLWithPath: base + ".headers"))
+        let (status, output) = try await runProcess(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys
+                from standardwebhooks.webhooks import Webhook
+                Webhook(sys.argv[2]).verify(open(sys.argv[1] + ".body", "rb").read(), json.load(open(sys.argv[1] + ".headers")))
+                print("verified")
+                """, base, secret,
+            ], environment: nil)
+        #expect(status == 0 && output.contains("verified"), "standardwebhooks rejected the suite summary's signature: \(output)")
+    }
+}
