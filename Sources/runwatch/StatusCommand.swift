@@ -50,7 +50,8 @@ struct StatusCommand: AsyncParsableCommand {
             let report = Report(
                 summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble,
                 openSuites: openSuites.map {
-                    OpenSuiteLine(name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
+                    OpenSuiteLine(
+                        name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
                 })
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return

@@ -69,7 +69,8 @@ struct SubmitCommand: ParsableCommand {
         // can match on it and every alert names it.
         if let suite { labelMap["suite"] = suite }
         let submission = SpoolSubmission(
-            runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers, suite: suite ?? labelMap["suite"].flatMap { $0.isEmpty ? nil : $0 })
+            runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers,
+            suite: suite ?? labelMap["suite"].flatMap { $0.isEmpty ? nil : $0 })
         // The daemon would set such a file aside; say so now, where the producer sees it.
         let refused = SpoolFileParser.routingProblems(labels: submission.labels, notifiers: submission.notifiers, suite: submission.suite)
         guard refused.isEmpty else {
@@ -83,7 +84,9 @@ struct SubmitCommand: ParsableCommand {
         }
         do {
             let path = try SpoolWriter.submit(submission, to: SpoolDirectory(root: root))
-            print("submitted \(runIDs.count) run id(s)\(submission.suite.map { " to suite \(UntrustedText.printable($0, limit: 128))" } ?? ""): \(path)")
+            print(
+                "submitted \(runIDs.count) run id(s)\(submission.suite.map { " to suite \(UntrustedText.printable($0, limit: 128))" } ?? ""): \(path)"
+            )
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.cantCreate)

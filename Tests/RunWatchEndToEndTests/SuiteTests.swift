@@ -87,7 +87,9 @@ import Testing
                     "nightly: \(expected[.completed]!.count) of 200 passed; \(expected[.unsuccessful]!.count) completed unsuccessfully, "
                     + "\(expected[.failed]!.count) failed, \(expected[.timeout]!.count) timed out, \(expected[.cancelled]!.count) were cancelled"
                 #expect(text.contains(headline))
-                for id in failing { #expect(text.contains("Run \(id) ") || text.contains("Run \(id)\"") || text.contains("Run \(id),"), "run \(id) named") }
+                for id in failing {
+                    #expect(text.contains("Run \(id) ") || text.contains("Run \(id)\"") || text.contains("Run \(id),"), "run \(id) named")
+                }
             }
         }
     }

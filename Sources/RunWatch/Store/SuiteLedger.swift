@@ -11,7 +11,9 @@ package protocol SuiteLedger: Sendable {
     /// `routes` want. Returns the report when it completed now; nil when it is not
     /// complete, already completed, or gone. A crash before the commit leaves it open (it
     /// completes after the restart); after it, the messages are in the outbox.
-    func completeSuite(_ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at: Date) async throws
+    func completeSuite(
+        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at: Date
+    ) async throws
         -> SuiteReport?
 
     /// The latest instance of suite `name` (open or completed), for the CLI and `wait`.

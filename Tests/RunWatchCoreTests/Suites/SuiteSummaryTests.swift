@@ -60,7 +60,9 @@ import Testing
     @Test(arguments: [1, 29, 300, 301, 900])
     func everyFailureIsNamedOnceAcrossPartsWithinSlackLimits(failures: Int) throws {
         let hostile = String(repeating: "<&>", count: 200) + "\n<!channel>"
-        var report = F.report(passed: 5, failing: Array(repeating: .failed, count: failures / 2) + Array(repeating: .timeout, count: failures - failures / 2), error: hostile)
+        var report = F.report(
+            passed: 5, failing: Array(repeating: .failed, count: failures / 2) + Array(repeating: .timeout, count: failures - failures / 2),
+            error: hostile)
         report.runs = report.runs.map { run in
             var run = run
             run.scenarioName = String(repeating: "&", count: 300)
@@ -93,7 +95,8 @@ import Testing
     }
 
     @Test func theWebhookPayloadCarriesCountsRateAndEveryFailingRun() throws {
-        let report = F.report(passed: 47, failing: [.failed, .failed, .timeout], links: DashboardLinks(base: "https://d.example/p"), labels: ["build": "4711"])
+        let report = F.report(
+            passed: 47, failing: [.failed, .failed, .timeout], links: DashboardLinks(base: "https://d.example/p"), labels: ["build": "4711"])
         let sink = WebhookSink()
         #expect(sink.suiteParts(report) == 1)
         let body = try json(sink.render(report, part: 1).body)

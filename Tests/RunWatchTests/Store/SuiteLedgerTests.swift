@@ -123,7 +123,8 @@ import Testing
             let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
             try await queue.write { db in try db.execute(sql: "UPDATE results SET state = 'stable' WHERE id = 9") }
             let report = try #require(
-                try await store.completeSuite(suite.id, rule: rule, routes: routes, links: DashboardLinks(base: "https://d.example/p"), at: t0 + 3600))
+                try await store.completeSuite(suite.id, rule: rule, routes: routes, links: DashboardLinks(base: "https://d.example/p"), at: t0 + 3600)
+            )
             #expect(report.dashboardURL == "https://d.example/p/results/9", "a suite of one result links to it")
         }
     }
@@ -140,9 +141,12 @@ import Testing
             }
             // Suite a's one message (ci) is delivered; suite b still owes Slack and ci.
             let ci = try await store.pendingEntries(notifier: "ci", limit: 10)
-            let delivered = try #require(try await store.messages(ci.map(\.id)).first { OutboxContent.decode($0.payload).map { content in
-                if case .suite(let report, _) = content { return report.name == "a" } else { return false }
-            } ?? false })
+            let delivered = try #require(
+                try await store.messages(ci.map(\.id)).first {
+                    OutboxContent.decode($0.payload).map { content in
+                        if case .suite(let report, _) = content { return report.name == "a" } else { return false }
+                    } ?? false
+                })
             try await store.record([.delivered(id: delivered.id, attempts: 1)], at: t0 + 61)
             // Both runs go (their report is in the owed messages); suite b stays until sent.
             #expect(try await store.prune(endedBefore: t0 + 10 * 86400) == 2)

@@ -18,7 +18,9 @@ extension SQLiteRunStore: SuiteLedger {
         }
     }
 
-    package func completeSuite(_ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at date: Date) async throws
+    package func completeSuite(
+        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at date: Date
+    ) async throws
         -> SuiteReport?
     {
         let now = date.timeIntervalSince1970
