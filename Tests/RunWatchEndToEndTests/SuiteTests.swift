@@ -124,6 +124,48 @@ import Testing
         }
     }
 
+    /// More failures than one Slack message holds: several parts, paced a second apart,
+    /// together naming every failing run exactly once; the webhook still gets one body.
+    @Test func manyFailuresBecomeSeveralPacedSlackPartsNamingEachRunOnce() async throws {
+        let failing = Array(RunID(1)...RunID(420))
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.suites.quietPeriod = .milliseconds(500)
+                    config.notifiers = [
+                        .init(name: "ops", kind: .slack, url: hooks + "/slack", events: []),
+                        .init(name: "ci", kind: .webhook, url: hooks + "/ci", events: []),
+                    ]
+                }
+            ) { h in
+                for id in failing { h.simulator.addRun(id, script: Self.script("failed", success: false)) }
+                for id in 421...430 { h.simulator.addRun(RunID(id), script: Self.script("completed", success: true)) }
+                try Self.submit(h, Array(1...430), suite: "big")
+                let delivered = await waitUntil(timeout: .seconds(90)) { await h.settled(expecting: 430) && !Self.summaries(h, "/ci").isEmpty }
+                #expect(delivered)
+                let parts = Self.summaries(h, "/slack")
+                #expect(parts.count == 2, "420 failures: 300 in the first message, 120 in the second")
+                var named: [Int] = []
+                for (index, part) in parts.enumerated() {
+                    let body = try #require(part.json)
+                    let text = try #require(body["text"] as? String)
+                    #expect(text.hasPrefix("big (\(index + 1)/2): 10 of 430 passed; 420 failed"))
+                    let list = try #require(text.range(of: " — not passed: "))
+                    named += text[list.upperBound...].split(separator: ", ").compactMap { Int($0.dropFirst("Run ".count)) }
+                    #expect(String(decoding: part.body, as: UTF8.self).count < 200_000)
+                }
+                #expect(named.sorted() == failing.map { Int($0) }, "each failing run in exactly one part")
+                if parts.count == 2 {
+                    #expect(parts[1].receivedAt.timeIntervalSince(parts[0].receivedAt) >= 0.9, "paced by Slack's min_interval")
+                }
+                let ci = Self.summaries(h, "/ci")
+                #expect(ci.count == 1)
+                #expect(((ci.first?.json?["data"] as? [String: Any])?["failures"] as? [Any])?.count == 420)
+            }
+        }
+    }
+
     /// The suite summary is signed like every other message: the reference library agrees.
     private func verifySignature(_ delivery: WebhookReceiver.Delivery, secret: String, in dir: String) async throws {
         let base = dir + "/suite"
