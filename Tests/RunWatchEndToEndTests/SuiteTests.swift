@@ -18,7 +18,12 @@ import Testing
 
     /// The summaries that reached `path`.
     static func summaries(_ h: TestBed, _ path: String) -> [WebhookReceiver.Delivery] {
-        h.receiver.deliveries.filter { $0.path == path }
+        summaries(receiverDeliveries: h.receiver, path)
+    }
+
+    static func summaries(receiverDeliveries receiver: WebhookReceiver, _ path: String) -> [WebhookReceiver.Delivery] {
+        // Webhook bodies say their type; Slack messages (text and blocks) do not.
+        receiver.deliveries.filter { $0.path == path && ($0.json?["type"] as? String).map { $0 == SuiteReport.eventType } ?? true }
     }
 
     @Test func aSuiteOf200MixedRunsYieldsOneSummaryPerNotifierNamingEveryFailure() async throws {
@@ -163,6 +168,38 @@ import Testing
                 #expect(ci.count == 1)
                 #expect(((ci.first?.json?["data"] as? [String: Any])?["failures"] as? [Any])?.count == 420)
             }
+        }
+    }
+
+    /// A summary queued while the receiver is down survives a restart and arrives once.
+    @Test func aSummaryOwedAcrossARestartArrivesExactlyOnce() async throws {
+        let simulator = CekuraSimulator()
+        let receiver = WebhookReceiver()
+        var down = WebhookReceiver.Behaviour()
+        down.down = true
+        receiver.setBehaviour(down)
+        for id in 1...3 { simulator.addRun(RunID(id), script: Self.script(id == 2 ? "failed" : "completed", success: id != 2)) }
+        let configure: (inout Configuration, String) -> Void = { config, hooks in
+            config.suites.quietPeriod = .milliseconds(300)
+            config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/ci", events: [])]
+        }
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: simulator, receiver: receiver, in: dir, configure: configure) { h in
+                try Self.submit(h, [1, 2, 3], suite: "nightly")
+                let completed = await waitUntil(timeout: .seconds(60)) {
+                    (try? await h.daemon.store.suiteReport(name: "nightly"))??.completedAt != nil && receiver.attempts > 0
+                }
+                #expect(completed)
+            }
+            #expect(receiver.deliveries.isEmpty)
+            receiver.setBehaviour(WebhookReceiver.Behaviour())
+            try await TestBed.run(simulator: simulator, receiver: receiver, in: dir, configure: configure) { h in
+                let delivered = await waitUntil(timeout: .seconds(60)) { await h.settled(expecting: 3) && !receiver.deliveries.isEmpty }
+                #expect(delivered)
+                let open = try await h.daemon.store.openSuites()
+                #expect(open.isEmpty)
+            }
+            #expect(Self.summaries(receiverDeliveries: receiver, "/ci").count == 1, "one summary, not lost, not repeated")
         }
     }
 
