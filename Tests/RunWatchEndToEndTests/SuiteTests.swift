@@ -203,6 +203,40 @@ import Testing
         }
     }
 
+    /// A suite sent in two files whose first runs all end before the second file comes
+    /// still completes once, with both files' runs: the quiet period holds it open.
+    @Test func theQuietPeriodKeepsASuiteOpenBetweenTwoFiles() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.suites.quietPeriod = .seconds(10)
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/ci", events: [])]
+                }
+            ) { h in
+                for id in 1...4 { h.simulator.addRun(RunID(id), script: Self.script(id == 4 ? "failed" : "completed", success: id != 4)) }
+                try Self.submit(h, [1, 2], suite: "nightly")
+                let firstEnded = await waitUntil(timeout: .seconds(30)) {
+                    (try? await h.daemon.store.openSuites().first?.facts).map { $0.runs == 2 && $0.ended == 2 } ?? false
+                }
+                #expect(firstEnded)
+                // The service looks at least once a second: it must keep the suite open.
+                let completedEarly = await waitUntil(timeout: .seconds(2)) { (try? await h.daemon.store.openSuites().isEmpty) ?? false }
+                #expect(!completedEarly, "completed between the two files")
+                try Self.submit(h, [3, 4], suite: "nightly")
+                let delivered = await waitUntil(timeout: .seconds(60)) { !Self.summaries(h, "/ci").isEmpty }
+                #expect(delivered)
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 4) }
+                #expect(settled)
+                let summaries = Self.summaries(h, "/ci")
+                #expect(summaries.count == 1)
+                let data = summaries.first?.json?["data"] as? [String: Any]
+                #expect(data?["total"] as? Int == 4, "both files' runs in one verdict")
+                #expect(data?["passed"] as? Int == 3)
+            }
+        }
+    }
+
     /// The suite summary is signed like every other message: the reference library agrees.
     private func verifySignature(_ delivery: WebhookReceiver.Delivery, secret: String, in dir: String) async throws {
         let base = dir + "/suite"

@@ -15,7 +15,7 @@ package final class SuiteService: Service {
     /// What one look may take: a read plus a store transaction per completed suite.
     static let allowance: Duration = .seconds(60)
     /// Looks at most this often: a busy poller rings after every answer.
-    static let spacing: Duration = .milliseconds(250)
+    static let spacing: Duration = .seconds(1)
 
     /// What a reload may change.
     package struct Settings: Sendable {
