@@ -114,7 +114,7 @@ package struct Configuration: Sendable, Equatable {
             self.minInterval = minInterval ?? defaults.pace
             self.maxInFlight = maxInFlight ?? defaults.maxInFlight
             self.timeout = timeout
-            self.suites = suites ?? defaults.suites
+            self.suites = suites ?? kind.sink.suiteDefault
         }
 
         package static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {

@@ -20,6 +20,16 @@ package protocol NotificationSink: Sendable {
     /// One message for several ended runs; only called when `defaults.digests` is true.
     func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage
 
+    /// The plain form of a body this sink rendered earlier (stored in the outbox), for
+    /// when the endpoint refuses the full one; nil when the sink has none.
+    func plainText(of body: Data) -> Data?
+
+    /// What the endpoint's answer means for the message.
+    func classify(status: Int, retryAfter: String?, body: Data, now: Date, retryAfterCap: Duration) -> DeliveryVerdict
+
+    /// Which suite verdicts a notifier of this kind receives when its `suites` is not set.
+    var suiteDefault: SuiteMode { get }
+
     /// How many messages suite report `report` takes (at least 1): a summary whose
     /// failures do not fit one message continues in further parts, each its own outbox row.
     func suiteParts(_ report: SuiteReport) -> Int
@@ -27,13 +37,6 @@ package protocol NotificationSink: Sendable {
     /// Part `part` (1-based, ≤ `suiteParts(report)`) of a suite's summary
     /// (`suite.completed`). Deterministic: a retry sends the same bytes.
     func render(_ report: SuiteReport, part: Int) -> RenderedMessage
-
-    /// The plain form of a body this sink rendered earlier (stored in the outbox), for
-    /// when the endpoint refuses the full one; nil when the sink has none.
-    func plainText(of body: Data) -> Data?
-
-    /// What the endpoint's answer means for the message.
-    func classify(status: Int, retryAfter: String?, body: Data, now: Date, retryAfterCap: Duration) -> DeliveryVerdict
 }
 
 /// What suits a sink unless the configuration says otherwise, and what it can do at all.
@@ -55,12 +58,10 @@ package struct SinkDefaults: Sendable, Equatable {
     /// Whether an alert's body lists the run's recorded transitions (so the poller reads
     /// them for the runs that ended).
     package var carriesHistory: Bool
-    /// Which suite verdicts a notifier of this kind receives when its `suites` is not set.
-    package var suites: SuiteMode
 
     package init(
         events: Set<RunOutcome>, pace: Duration, groupWindow: Duration, maxInFlight: Int,
-        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool, suites: SuiteMode
+        concurrent: Bool, digests: Bool, signed: Bool, carriesHistory: Bool
     ) {
         self.events = events
         self.pace = pace
@@ -70,7 +71,6 @@ package struct SinkDefaults: Sendable, Equatable {
         self.digests = digests
         self.signed = signed
         self.carriesHistory = carriesHistory
-        self.suites = suites
     }
 }
 

@@ -7,7 +7,7 @@ package struct NotifierRoute: Sendable, Equatable {
     package var events: Set<RunOutcome>
     package var transitions: Bool
     package var labels: [String: String]
-    /// Which suite verdicts it receives (default: the sink's, `SinkDefaults.suites`).
+    /// Which suite verdicts it receives (default: the sink's `suiteDefault`).
     package var suites: SuiteMode
 
     package init(
@@ -19,7 +19,7 @@ package struct NotifierRoute: Sendable, Equatable {
         self.events = events
         self.transitions = transitions
         self.labels = labels
-        self.suites = suites ?? kind.sink.defaults.suites
+        self.suites = suites ?? kind.sink.suiteDefault
     }
 
     /// A run reaches this notifier if its labels include the notifier's `labels` and its

@@ -8,7 +8,7 @@ package struct SlackSink: NotificationSink {
     package var defaults: SinkDefaults {
         SinkDefaults(
             events: Set(RunOutcome.allCases.filter(\.isFailure)), pace: .seconds(1), groupWindow: .seconds(10),
-            maxInFlight: 1, concurrent: false, digests: true, signed: false, carriesHistory: false, suites: .failures)
+            maxInFlight: 1, concurrent: false, digests: true, signed: false, carriesHistory: false)
     }
 
     package func render(_ alert: RunAlert, history: [Transition]) -> RenderedMessage {
@@ -26,12 +26,6 @@ package struct SlackSink: NotificationSink {
 
     package func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage {
         Self.withPlainText(SlackDigest.render(alerts))
-    }
-
-    package func suiteParts(_ report: SuiteReport) -> Int { SlackSuiteSummary.parts(report) }
-
-    package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
-        Self.withPlainText(SlackSuiteSummary.render(report, part: part))
     }
 
     package func plainText(of body: Data) -> Data? {

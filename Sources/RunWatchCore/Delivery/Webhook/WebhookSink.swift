@@ -8,7 +8,7 @@ package struct WebhookSink: NotificationSink {
     package var defaults: SinkDefaults {
         SinkDefaults(
             events: Set(RunOutcome.allCases), pace: .zero, groupWindow: .zero, maxInFlight: 4,
-            concurrent: true, digests: false, signed: true, carriesHistory: true, suites: .always)
+            concurrent: true, digests: false, signed: true, carriesHistory: true)
     }
 
     package func render(_ alert: RunAlert, history: [Transition]) -> RenderedMessage {
@@ -32,13 +32,6 @@ package struct WebhookSink: NotificationSink {
     /// Never called (`digests` is false); one alert after another if it were.
     package func renderDigest(_ alerts: [RunAlert]) -> RenderedMessage {
         RenderedMessage(body: JSONValue.array(alerts.map { WebhookPayload.render($0) }).encoded())
-    }
-
-    /// One message per suite: a receiver gets every failing run in one body.
-    package func suiteParts(_ report: SuiteReport) -> Int { 1 }
-
-    package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
-        RenderedMessage(body: SuiteCompletedPayload.render(report).encoded())
     }
 
     package func plainText(of body: Data) -> Data? { nil }
