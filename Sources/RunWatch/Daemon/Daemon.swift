@@ -193,8 +193,9 @@ package final class Daemon: Sendable {
             maxBodyBytes: configuration.api.maxResponseSize)
     }
 
-    /// When suites complete and who hears of it. Dashboard links: none until
-    /// `cekura.dashboard_url` is configured (see `DashboardLinks`).
+    /// When suites complete and who hears of it. Dashboard links come from
+    /// `cekura.dashboard_url` (`configuration.dashboardLinks`, added with that key); until
+    /// then none (see `DashboardLinks`).
     private static func suiteSettings(_ configuration: Configuration) -> SuiteService.Settings {
         SuiteService.Settings(rule: configuration.suites.completion, routes: configuration.notifiers.map(NotifierRoute.init), links: .none)
     }
