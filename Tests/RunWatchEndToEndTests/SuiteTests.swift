@@ -237,6 +237,35 @@ import Testing
         }
     }
 
+    /// A reload applies a notifier's new `suites` mode to the suites that complete after it.
+    @Test func aReloadChangesWhoHearsOfSuites() async throws {
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(
+                simulator: CekuraSimulator.Options(), in: dir,
+                configure: { config, hooks in
+                    config.suites.quietPeriod = .zero
+                    config.notifiers = [.init(name: "ci", kind: .webhook, url: hooks + "/ci", events: [], suites: .off)]
+                }
+            ) { h in
+                for id in 1...2 { h.simulator.addRun(RunID(id), script: Self.script("completed", success: true)) }
+                try Self.submit(h, [1], suite: "before")
+                let first = await waitUntil(timeout: .seconds(30)) {
+                    (try? await h.daemon.store.suiteReport(name: "before"))??.completedAt != nil
+                }
+                #expect(first)
+                var changed = h.configuration
+                changed.notifiers[0].suites = .always
+                try h.daemon.reload(changed)
+                try Self.submit(h, [2], suite: "after")
+                let delivered = await waitUntil(timeout: .seconds(30)) { !Self.summaries(h, "/ci").isEmpty }
+                #expect(delivered)
+                let settled = await waitUntil(timeout: .seconds(30)) { await h.settled(expecting: 2) }
+                #expect(settled)
+                #expect(Self.summaries(h, "/ci").compactMap { ($0.json?["data"] as? [String: Any])?["suite"] as? String } == ["after"])
+            }
+        }
+    }
+
     /// The suite summary is signed like every other message: the reference library agrees.
     private func verifySignature(_ delivery: WebhookReceiver.Delivery, secret: String, in dir: String) async throws {
         let base = dir + "/suite"

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import RunWatchCore
 import ServiceLifecycle
 import Synchronization
@@ -101,6 +102,8 @@ package final class SuiteService: Service {
                 guard let report = try await store.completeSuite(suite.id, rule: setup.rule, routes: setup.routes, links: setup.links, at: at)
                 else { continue }
                 completed = true
+                let verdict = report.failures.isEmpty ? "passed" : "failed"
+                Counter(label: MetricNames.suitesCompleted, dimensions: [("verdict", verdict)]).increment()
                 logger.notice(
                     "suite completed",
                     metadata: [
