@@ -34,6 +34,10 @@ package protocol NotificationSink: Sendable {
     /// failures do not fit one message continues in further parts, each its own outbox row.
     func suiteParts(_ report: SuiteReport) -> Int
 
+    /// What the outbox row of part `part` stores (the whole report, or less when a part
+    /// needs less); `render(_:part:)` of it gives the same bytes as of the whole report.
+    func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport
+
     /// Part `part` (1-based, ≤ `suiteParts(report)`) of a suite's summary
     /// (`suite.completed`). Deterministic: a retry sends the same bytes.
     func render(_ report: SuiteReport, part: Int) -> RenderedMessage

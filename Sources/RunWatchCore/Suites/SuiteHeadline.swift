@@ -7,12 +7,12 @@ package enum SuiteHeadline {
 
     /// The line without the name.
     package static func verdict(_ report: SuiteReport) -> String {
-        guard !report.runs.isEmpty else { return "no runs" }
+        guard report.total > 0 else { return "no runs" }
         let counts = report.counts
         let failing = RunOutcome.allCases.filter { $0 != .completed }.compactMap { outcome in
             counts[outcome].map { phrase(count: $0, outcome) }
         }
-        let head = "\(report.passed) of \(report.runs.count) passed"
+        let head = "\(report.passed) of \(report.total) passed"
         return failing.isEmpty ? head : head + "; " + failing.joined(separator: ", ")
     }
 

@@ -160,7 +160,40 @@ import Testing
         #expect(drafts.count == SlackSink().suiteParts(report))
         #expect(drafts.count == 3)
         #expect(drafts.map(\.idempotencyKey) == ["msg_suite42_completed", "msg_suite42_completed_part2", "msg_suite42_completed_part3"])
-        #expect(drafts.map { OutboxContent.decode($0.payload) } == (1...3).map { OutboxContent.suite(report, part: $0) })
+        // Each row keeps only the runs its part names (not the whole suite once per part),
+        // and renders exactly what the whole report renders for that part.
+        for (index, draft) in drafts.enumerated() {
+            guard case .suite(let stored, let part)? = OutboxContent.decode(draft.payload) else {
+                Issue.record("expected suite content")
+                continue
+            }
+            #expect(part == index + 1)
+            #expect(stored.runs.count == (part < 3 ? 300 : 100))
+            #expect(stored.total == 700 && stored.passed == 0 && stored.counts == [.failed: 700])
+            #expect(SlackSink().render(stored, part: part) == SlackSink().render(report, part: part))
+            #expect(SlackSink().suiteParts(stored) == 3)
+        }
+    }
+
+    @Test func storedPartsRenderTheWholeReportsBytesWithMixedGroups() throws {
+        var report = F.report(
+            passed: 40,
+            failing: Array(repeating: .completed, count: 250) + Array(repeating: .failed, count: 200) + Array(repeating: .timeout, count: 90))
+        report.runs = report.runs.map { run in
+            var run = run
+            run.error = String(repeating: "x", count: run.id % 7 * 40)
+            return run
+        }
+        let sink = SlackSink()
+        let parts = sink.suiteParts(report)
+        #expect(parts >= 2)
+        for part in 1...parts {
+            let stored = try #require(OutboxContent.decode(OutboxContent.suite(sink.storedSuitePart(report, part: part), part: part).encoded()))
+            guard case .suite(let decoded, _) = stored else { return }
+            #expect(sink.render(decoded, part: part) == sink.render(report, part: part), "part \(part)")
+            #expect(decoded.runs.count <= 300)
+        }
+        #expect(WebhookSink().storedSuitePart(report, part: 1) == report, "a webhook's one body keeps the whole report")
     }
 
     // MARK: helpers

@@ -5,6 +5,8 @@ extension SlackSink {
 
     package func suiteParts(_ report: SuiteReport) -> Int { SlackSuiteSummary.parts(report) }
 
+    package func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport { SlackSuiteSummary.storedPart(report, part: part) }
+
     package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
         Self.withPlainText(SlackSuiteSummary.render(report, part: part))
     }

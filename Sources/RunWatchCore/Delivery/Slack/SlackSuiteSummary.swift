@@ -25,19 +25,53 @@ package enum SlackSuiteSummary {
     }
 
     package static func parts(_ report: SuiteReport) -> Int {
-        max(1, pages(report).count)
+        report.tally?.parts ?? max(1, pages(report).count)
+    }
+
+    /// What the outbox row of part `part` keeps: the whole report when the summary is one
+    /// message; otherwise only the runs that part names, with the suite's figures in
+    /// `tally`, so a big suite is not stored once per part. Renders the same bytes as the
+    /// whole report would.
+    package static func storedPart(_ report: SuiteReport, part: Int) -> SuiteReport {
+        guard report.tally == nil else { return report }
+        let pages = pages(report)
+        guard pages.count > 1 else { return report }
+        let index = min(max(part, 1), pages.count)
+        let named = Set(pages[index - 1].flatMap(\.runIDs))
+        var earlier: [RunOutcome] = []
+        for page in pages.prefix(index - 1) {
+            for item in page where !earlier.contains(item.outcome) { earlier.append(item.outcome) }
+        }
+        var stored = report
+        stored.tally = SuiteReport.Tally(total: report.total, counts: report.counts, parts: pages.count, earlierGroups: earlier)
+        stored.runs = report.runs.filter { named.contains($0.id) }
+        return stored
+    }
+
+    /// Part `part`'s place: its number, how many there are, its sections, and the groups
+    /// that began in an earlier part.
+    private static func layout(_ report: SuiteReport, part: Int) -> (index: Int, of: Int, sections: [Section], earlier: Set<RunOutcome>) {
+        if let tally = report.tally {
+            // A stored part: its runs are exactly the ones it names, and a part's sections
+            // depend on its runs alone (a part starts fresh sections).
+            let of = max(1, tally.parts)
+            return (min(max(part, 1), of), of, pages(report).first ?? [], Set(tally.earlierGroups))
+        }
+        let pages = pages(report)
+        let of = max(1, pages.count)
+        let index = min(max(part, 1), of)
+        var earlier: Set<RunOutcome> = []
+        for page in pages.prefix(index - 1) { for item in page { earlier.insert(item.outcome) } }
+        return (index, of, pages.isEmpty ? [] : pages[index - 1], earlier)
     }
 
     package static func render(_ report: SuiteReport, part: Int) -> JSONValue {
-        let pages = pages(report)
-        let total = max(1, pages.count)
-        let index = min(max(part, 1), total)
-        let sections = pages.isEmpty ? [] : pages[index - 1]
-        let counts = report.failures.reduce(into: [RunOutcome: Int]()) { $0[$1.outcome!, default: 0] += 1 }
+        let (index, total, sections, earlier) = layout(report, part: part)
+        let counts = report.counts
 
         let name = total > 1 ? "\(report.name) (\(index)/\(total))" : report.name
         let title = "\(name): \(SuiteHeadline.verdict(report))"
-        let emoji = report.failures.isEmpty ? ":white_check_mark:" : ":x:"
+        let emoji = report.passed == report.total ? ":white_check_mark:" : ":x:"
         var heading = "\(emoji) *\(SlackMessage.escape(title))*"
         if let url = linkable(report.dashboardURL) { heading += "\n<\(url)|Open in Cekura>" }
         var blocks: [JSONValue] = [section(SlackMessage.truncate(heading, to: SlackMessage.sectionTextLimit))]
@@ -46,8 +80,6 @@ package enum SlackSuiteSummary {
         // The first section of a group in a part carries the group's title ("continued"
         // when the group began in an earlier part).
         var titled: Set<RunOutcome> = []
-        var earlier: Set<RunOutcome> = []
-        for page in pages.prefix(index - 1) { for item in page { earlier.insert(item.outcome) } }
         for item in sections {
             var text = item.lines.joined(separator: "\n")
             if !titled.contains(item.outcome) {

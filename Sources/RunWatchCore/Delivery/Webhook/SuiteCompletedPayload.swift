@@ -30,7 +30,7 @@ package enum SuiteCompletedPayload {
             "started_at": .string(report.startedAt.formatted(.iso8601)),
             "completed_at": .string(completed.formatted(.iso8601)),
             "duration_seconds": .double(rounded(report.duration(now: completed).secondsDouble, places: 3)),
-            "total": .int(report.runs.count),
+            "total": .int(report.total),
             "passed": .int(report.passed),
             "counts": .object(counts),
             "pass_rate": .double(rounded(report.passRate, places: 4)),

@@ -4,6 +4,8 @@ extension WebhookSink {
 
     package func suiteParts(_ report: SuiteReport) -> Int { 1 }
 
+    package func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport { report }
+
     package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
         RenderedMessage(body: SuiteCompletedPayload.render(report).encoded())
     }
