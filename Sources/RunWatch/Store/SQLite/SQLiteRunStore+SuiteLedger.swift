@@ -10,7 +10,10 @@ import RunWatchCore
 extension SQLiteRunStore: SuiteLedger {
     package func openSuites() async throws -> [OpenSuite] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, updated_at FROM suites WHERE completed_at IS NULL ORDER BY id").map { row in
+            // The partial index holds only open instances: completed ones (one a night per
+            // name, one per CI job) are never read here.
+            try Row.fetchAll(db, sql: "SELECT id, name, updated_at FROM suites INDEXED BY suites_open WHERE completed_at IS NULL ORDER BY id").map {
+                row in
                 let id: Int64 = row["id"]
                 return OpenSuite(
                     id: id, name: row["name"], facts: try Self.completionFacts(id, lastJoinedAt: row["updated_at"], db))
