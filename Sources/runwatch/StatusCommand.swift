@@ -22,12 +22,22 @@ struct StatusCommand: AsyncParsableCommand {
         var effectiveSweepPeriodSeconds: Double?
         /// Cekura results not (yet) expanded for good: expanding, gave up, not found.
         var results: [ResultOverview] = []
+        var openSuites: [OpenSuiteLine]
+    }
+
+    struct OpenSuiteLine: Encodable {
+        var name: String
+        var instance: Int64
+        var runs: Int
+        var ended: Int
+        var expandingResults: Int
     }
 
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
         let summary = try await store.summary()
         let results = try await store.resultsOverview(limit: 20)
+        let openSuites = try await store.openSuites()
         // The sweep the budget allows for what is active now (the daemon's STATUS= shows
         // the same figure); needs the config's budget, so only when it can be read.
         let config = try? Configuration.load(path: options.config)
@@ -40,7 +50,12 @@ struct StatusCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.dateEncodingStrategy = .iso8601
-            let report = Report(summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble, results: results)
+            let report = Report(
+                summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble, results: results,
+                openSuites: openSuites.map {
+                    OpenSuiteLine(
+                        name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
+                })
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
@@ -58,6 +73,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
+        printOpenSuites(openSuites)
         for result in results {
             print(
                 "result \(result.id): \(result.state), \(result.runCount) run(s) after \(result.reads) read(s)"
@@ -72,6 +88,17 @@ struct StatusCommand: AsyncParsableCommand {
             print("last API error: \(UntrustedText.printable(error)) (at \(at.formatted(.iso8601)))")
         }
     }
+}
+
+/// Open suites, briefly: name and ended/total, the ten oldest.
+private func printOpenSuites(_ suites: [OpenSuite]) {
+    guard !suites.isEmpty else { return }
+    print("suites open: \(suites.count)")
+    for suite in suites.prefix(10) {
+        let expanding = suite.facts.expandingResults > 0 ? ", \(suite.facts.expandingResults) result(s) expanding" : ""
+        print("  \(UntrustedText.printable(suite.name, limit: 64)) \(suite.facts.ended)/\(suite.facts.runs) ended\(expanding)")
+    }
+    if suites.count > 10 { print("  (\(suites.count - 10) more: runwatch status --json lists them)") }
 }
 
 func stateDirectory(configPath: String, stateDir: String?) throws -> String {

@@ -23,6 +23,9 @@ struct SubmitCommand: ParsableCommand {
     @Option(name: .customLong("result"), help: "A Cekura result id: the daemon reads the result and watches all its runs (repeatable).")
     var results: [String] = []
 
+    @Option(help: "Add these runs to suite NAME: one verdict (suite.completed) when all its runs have ended.")
+    var suite: String?
+
     @Argument(help: "Run ids (positive integers).")
     var ids: [String] = []
 
@@ -62,12 +65,21 @@ struct SubmitCommand: ParsableCommand {
             }
             labelMap[String(parts[0])] = String(parts[1])
         }
-        var submission = SpoolSubmission(runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers)
+        if let suite, let label = labelMap["suite"], label != suite {
+            printError("--suite differs from the 'suite' label; give one or make them equal; nothing submitted")
+            throw ExitCode(ExitStatus.usage)
+        }
+        // The suite travels as the `suite` label too (as the spool parser does), so routes
+        // can match on it and every alert names it.
+        if let suite { labelMap["suite"] = suite }
+        var submission = SpoolSubmission(
+            runIDs: runIDs, labels: labelMap, notifiers: notifiers.isEmpty ? nil : notifiers,
+            suite: suite ?? labelMap["suite"].flatMap { $0.isEmpty ? nil : $0 })
         submission.resultIDs = resultIDs
         // The daemon would set such a file aside; say so now, where the producer sees it.
-        let refused = SpoolFileParser.routingProblems(labels: submission.labels, notifiers: submission.notifiers)
+        let refused = SpoolFileParser.routingProblems(labels: submission.labels, notifiers: submission.notifiers, suite: submission.suite)
         guard refused.isEmpty else {
-            printError("labels or notifiers over the spool's limits; nothing submitted:\n" + refused.lines.joined(separator: "\n"))
+            printError("labels, notifiers or suite over the spool's limits; nothing submitted:\n" + refused.lines.joined(separator: "\n"))
             throw ExitCode(ExitStatus.usage)
         }
         let limit = SpoolLimits.default.maxRunIDs
@@ -77,7 +89,9 @@ struct SubmitCommand: ParsableCommand {
         }
         do {
             let path = try SpoolWriter.submit(submission, to: SpoolDirectory(root: root))
-            print("submitted \(runIDs.count) run id(s)\(resultIDs.isEmpty ? "" : " and \(resultIDs.count) result id(s)"): \(path)")
+            print(
+                "submitted \(runIDs.count) run id(s)\(resultIDs.isEmpty ? "" : " and \(resultIDs.count) result id(s)")"
+                    + "\(submission.suite.map { " to suite \(UntrustedText.printable($0, limit: 128))" } ?? ""): \(path)")
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.cantCreate)

@@ -17,6 +17,7 @@ package struct Configuration: Sendable, Equatable {
     /// Off when unset.
     package var metricsListen: String?
     package var notifiers: [Notifier] = []
+    package var suites = Suites()
 
     package init() {}
 
@@ -104,12 +105,15 @@ package struct Configuration: Sendable, Equatable {
         package var maxInFlight: Int
         /// One delivery attempt, the answer's body included, ends after this.
         package var timeout: Duration
+        /// Which suite verdicts it receives. Defaults: slack — failures; webhook — always.
+        package var suites: SuiteMode
 
         package init(
             name: String, kind: Kind, url: String? = nil, urlFile: String? = nil, secretFile: String? = nil,
             events: Set<RunOutcome>? = nil, transitions: Bool = false, labels: [String: String] = [:],
             groupWindow: Duration? = nil, maxAge: Duration = .seconds(86400), bearerTokenFile: String? = nil,
-            minInterval: Duration? = nil, maxInFlight: Int? = nil, timeout: Duration = NotificationSender.defaultTimeout
+            minInterval: Duration? = nil, maxInFlight: Int? = nil, timeout: Duration = NotificationSender.defaultTimeout,
+            suites: SuiteMode? = nil
         ) {
             self.name = name
             self.kind = kind
@@ -126,6 +130,7 @@ package struct Configuration: Sendable, Equatable {
             self.minInterval = minInterval ?? defaults.pace
             self.maxInFlight = maxInFlight ?? defaults.maxInFlight
             self.timeout = timeout
+            self.suites = suites ?? kind.sink.suiteDefault
         }
 
         package static func defaultEvents(for kind: Kind) -> Set<RunOutcome> {

@@ -54,7 +54,7 @@ extension Configuration {
 
 extension Configuration: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case api, cekura, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers
+        case api, cekura, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers, suites
     }
 
     package init(from decoder: any Decoder) throws {
@@ -70,6 +70,7 @@ extension Configuration: Decodable {
         logLevel = try c.decodeIfPresent(String.self, forKey: .log_level) ?? logLevel
         metricsListen = try c.decodeIfPresent(String.self, forKey: .metrics_listen)
         notifiers = try c.decodeIfPresent([Notifier].self, forKey: .notifiers) ?? []
+        suites = try c.decodeIfPresent(Suites.self, forKey: .suites) ?? suites
     }
 }
 
@@ -131,7 +132,7 @@ extension Configuration.Watch: Decodable {
 extension Configuration.Notifier: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
         case name, kind, url, url_file, secret_file, events, labels, group_window, max_age, bearer_token_file, min_interval, max_in_flight
-        case timeout
+        case timeout, suites
     }
 
     package init(from decoder: any Decoder) throws {
@@ -171,7 +172,8 @@ extension Configuration.Notifier: Decodable {
             bearerTokenFile: try c.decodeIfPresent(String.self, forKey: .bearer_token_file),
             minInterval: try c.decodeIfPresent(ConfigDuration.self, forKey: .min_interval)?.value,
             maxInFlight: try c.decodeIfPresent(Int.self, forKey: .max_in_flight),
-            timeout: try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)?.value ?? NotificationSender.defaultTimeout
+            timeout: try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)?.value ?? NotificationSender.defaultTimeout,
+            suites: try Self.decodeSuiteMode(c)
         )
     }
 }

@@ -44,6 +44,7 @@ extension Configuration {
         if let api = top["api"]?.mapping { scan(api, allowed: API.Keys.allCases.map(\.rawValue), at: "api") }
         if let cekura = top["cekura"]?.mapping { scan(cekura, allowed: Cekura.Keys.allCases.map(\.rawValue), at: "cekura") }
         if let watch = top["watch"]?.mapping { scan(watch, allowed: Watch.Keys.allCases.map(\.rawValue), at: "watch") }
+        if let suites = top["suites"]?.mapping { scan(suites, allowed: Suites.Keys.allCases.map(\.rawValue), at: "suites") }
         for (index, notifier) in (top["notifiers"]?.sequence ?? []).enumerated() {
             if let mapping = notifier.mapping { scan(mapping, allowed: Notifier.Keys.allCases.map(\.rawValue), at: "notifiers[\(index)]") }
         }
@@ -89,6 +90,9 @@ extension Configuration {
         check(watch.successGrace >= .zero, "watch.success_grace", "must not be negative")
         check(watch.notFoundAfter >= 1, "watch.not_found_after", "must be at least 1, got \(watch.notFoundAfter)")
         check(watch.deadline >= .seconds(60), "watch.deadline", "must be at least 1m")
+        check(
+            suites.quietPeriod >= .zero && suites.quietPeriod <= .seconds(86400), "suites.quiet_period",
+            "must be between 0s and 1d, got \(DurationText.format(suites.quietPeriod))")
         check(!spoolDir.isEmpty, "spool_dir", "must not be empty")
         check(!stateDir.isEmpty, "state_dir", "must not be empty")
         check(spoolScanInterval >= .milliseconds(50), "spool_scan_interval", "must be at least 50ms")

@@ -16,6 +16,7 @@ package final class Daemon: Sendable {
     package let delivery: DeliveryService
     package let heartbeat: Heartbeat
     package let expander: ResultExpander
+    package let suites: SuiteService
     /// In group order; graceful shutdown runs in reverse: systemd is told first, then
     /// ingest stops, then polling, then the delivery queues finish their current message.
     package let services: [any Service]
@@ -31,7 +32,8 @@ package final class Daemon: Sendable {
 
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
-        expander: ResultExpander, services: [any Service], configuration: Configuration, environment: [String: String],
+        expander: ResultExpander, suites: SuiteService, services: [any Service], configuration: Configuration,
+        environment: [String: String],
         systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger, lock: InstanceLock
     ) {
         self.lock = lock
@@ -41,6 +43,7 @@ package final class Daemon: Sendable {
         self.delivery = delivery
         self.heartbeat = heartbeat
         self.expander = expander
+        self.suites = suites
         self.services = services
         self.configuration = Mutex(configuration)
         self.environment = environment
@@ -126,11 +129,14 @@ package final class Daemon: Sendable {
         }
         // A restart (like a reload) gives every notifier a fresh chance.
         for notifier in configuration.notifiers { try? await store.noteNotifier(notifier.name, disabled: nil, at: now()) }
+        let suites = SuiteService(
+            store: store, settings: suiteSettings(configuration), heartbeat: heartbeat, logger: logger, now: now,
+            onEnqueued: { delivery.ring() })
         let poller = Poller(
             settings: Poller.Settings(configuration), client: client, store: store,
             routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
             logger: logger, now: now, random: random,
-            onEnqueued: { delivery.ring() })
+            onEnqueued: { delivery.ring() }, onRunsChanged: { suites.ring() })
 
         // Alerts for notifiers no longer configured wait in the outbox; say so.
         let configured = Set(configuration.notifiers.map(\.name))
@@ -171,13 +177,15 @@ package final class Daemon: Sendable {
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
                 expander,
+                suites,
                 SpoolService(
                     ingester: ingester, poller: poller, interval: configuration.spoolScanInterval, heartbeat: heartbeat, logger: logger),
                 WatchdogService(systemd: systemd, heartbeat: heartbeat, logger: logger),
                 SystemdLifecycle(systemd: systemd, status: status, logger: logger),
             ]
         return Daemon(
-            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, expander: expander, services: services,
+            store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, expander: expander, suites: suites,
+            services: services,
             configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
     }
 
@@ -192,6 +200,13 @@ package final class Daemon: Sendable {
             baseURL: configuration.api.baseURL, bulkPath: configuration.api.bulkPath, apiKey: apiKey, http: http,
             timeout: configuration.api.requestTimeout, retryAfterCap: configuration.api.retryAfterCap,
             maxBodyBytes: configuration.api.maxResponseSize, resultsPath: configuration.api.resultsPath)
+    }
+
+    /// When suites complete and who hears of it; dashboard links from `cekura.dashboard_url`.
+    private static func suiteSettings(_ configuration: Configuration) -> SuiteService.Settings {
+        SuiteService.Settings(
+            rule: configuration.suites.completion, routes: configuration.notifiers.map(NotifierRoute.init),
+            links: configuration.dashboardLinks)
     }
 
     private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {
@@ -230,6 +245,7 @@ package final class Daemon: Sendable {
         poller.reconfigure(settings: Poller.Settings(new), client: client, routes: new.notifiers.map(NotifierRoute.init))
         delivery.reconfigure(endpoints)
         expander.reconfigure(ResultExpander.settings(new))
+        suites.reconfigure(Self.suiteSettings(new))
         status.update { $0.disabledNotifiers = [] }
         configuration.withLock { $0 = new }
     }

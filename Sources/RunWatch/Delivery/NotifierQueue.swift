@@ -389,6 +389,8 @@ package final class NotifierQueue: Sendable {
             return sink.render(alert, history: history)
         case .transition(let notice)?:
             return sink.render(notice)
+        case .suite(let report, let part)?:
+            return sink.render(report, part: part)
         case nil:
             throw UnreadableMessage()
         }

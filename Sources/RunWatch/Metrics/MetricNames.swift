@@ -17,4 +17,5 @@ package enum MetricNames {
     package static let deliveries = "runwatch_deliveries_total"  // counter {notifier, outcome}
     package static let deliveryLatency = "runwatch_delivery_latency_seconds"  // histogram {notifier}
     package static let deadLetters = "runwatch_dead_letters_total"  // counter {notifier}
+    package static let suitesCompleted = "runwatch_suites_completed_total"  // counter {verdict}
 }

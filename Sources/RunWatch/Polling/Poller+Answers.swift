@@ -149,6 +149,7 @@ extension Poller {
         }
         logTransitions(updates)
         if !drafts.isEmpty { onEnqueued() }
+        onRunsChanged()
         let failures = updates.filter { $0.outcome?.isFailure == true }.count
         status.update { line in
             line.ended += updates.count
@@ -236,6 +237,7 @@ extension Poller {
         }
         logTransitions(updates)
         if !drafts.isEmpty { onEnqueued() }
+        if !endings.isEmpty { onRunsChanged() }
         // An answer to a request sent before a pause or backoff began does not end it.
         let apiOK = state.withLock { $0.gate.condition == .ok }
         if apiOK { await noteAPI("ok", error: nil, at: at) }

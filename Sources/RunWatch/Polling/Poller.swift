@@ -59,6 +59,8 @@ package final class Poller: Service {
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
     let onEnqueued: @Sendable () -> Void
+    /// Runs were added or ended: suites may have completed.
+    let onRunsChanged: @Sendable () -> Void
     let state: Mutex<State>
     private let doorbell = Doorbell()
 
@@ -70,7 +72,8 @@ package final class Poller: Service {
     package init(
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
         status: StatusBoard, heartbeat: Heartbeat = Heartbeat(), logger: Logger, now: @escaping @Sendable () -> Date,
-        random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void
+        random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void,
+        onRunsChanged: @escaping @Sendable () -> Void = {}
     ) {
         self.setup = Mutex(Setup(settings: settings, client: client, routes: routes))
         self.workers = settings.maxConcurrentRequests
@@ -81,6 +84,7 @@ package final class Poller: Service {
         self.now = now
         self.random = random
         self.onEnqueued = onEnqueued
+        self.onRunsChanged = onRunsChanged
         self.state = Mutex(State(gate: PollGate(settings: settings.gate)))
     }
 
@@ -112,6 +116,7 @@ package final class Poller: Service {
         }
         publishCounts()
         doorbell.ring()
+        onRunsChanged()
     }
 
     package var watchedCount: Int { state.withLock { $0.gate.watching } }

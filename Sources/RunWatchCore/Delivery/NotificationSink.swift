@@ -27,6 +27,21 @@ package protocol NotificationSink: Sendable {
 
     /// What the endpoint's answer means for the message.
     func classify(status: Int, retryAfter: String?, body: Data, now: Date, retryAfterCap: Duration) -> DeliveryVerdict
+
+    /// Which suite verdicts a notifier of this kind receives when its `suites` is not set.
+    var suiteDefault: SuiteMode { get }
+
+    /// How many messages suite report `report` takes (at least 1): a summary whose
+    /// failures do not fit one message continues in further parts, each its own outbox row.
+    func suiteParts(_ report: SuiteReport) -> Int
+
+    /// What the outbox row of part `part` stores (the whole report, or less when a part
+    /// needs less); `render(_:part:)` of it gives the same bytes as of the whole report.
+    func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport
+
+    /// Part `part` (1-based, ≤ `suiteParts(report)`) of a suite's summary
+    /// (`suite.completed`). Deterministic: a retry sends the same bytes.
+    func render(_ report: SuiteReport, part: Int) -> RenderedMessage
 }
 
 /// What suits a sink unless the configuration says otherwise, and what it can do at all.

@@ -7,13 +7,19 @@ package struct NotifierRoute: Sendable, Equatable {
     package var events: Set<RunOutcome>
     package var transitions: Bool
     package var labels: [String: String]
+    /// Which suite verdicts it receives (default: the sink's `suiteDefault`).
+    package var suites: SuiteMode
 
-    package init(name: String, kind: NotifierKind, events: Set<RunOutcome>, transitions: Bool = false, labels: [String: String] = [:]) {
+    package init(
+        name: String, kind: NotifierKind, events: Set<RunOutcome>, transitions: Bool = false, labels: [String: String] = [:],
+        suites: SuiteMode? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.events = events
         self.transitions = transitions
         self.labels = labels
+        self.suites = suites ?? kind.sink.suiteDefault
     }
 
     /// A run reaches this notifier if its labels include the notifier's `labels` and its

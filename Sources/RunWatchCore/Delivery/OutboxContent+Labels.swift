@@ -5,6 +5,7 @@ extension OutboxContent {
         switch self {
         case .alert(let alert): alert.labels
         case .transition(let notice): notice.labels
+        case .suite(let report, _): report.labels
         }
     }
 
@@ -16,6 +17,9 @@ extension OutboxContent {
         case .transition(var notice):
             notice.labels = labels
             return .transition(notice)
+        case .suite(var report, let part):
+            report.labels = labels
+            return .suite(report, part: part)
         }
     }
 }

@@ -6,6 +6,9 @@ import Foundation
 package enum OutboxContent: Sendable, Equatable {
     case alert(RunAlert)
     case transition(TransitionNotice)
+    /// Part `part` (1-based) of a completed suite's summary: the whole report, so each
+    /// part renders the same bytes on every attempt.
+    case suite(SuiteReport, part: Int)
 
     /// The stored form (JSON).
     package func encoded() -> Data {
@@ -19,7 +22,7 @@ package enum OutboxContent: Sendable, Equatable {
 }
 
 extension OutboxContent: Codable {
-    private enum Keys: String, CodingKey { case kind, alert, runID, from, to, at, labels }
+    private enum Keys: String, CodingKey { case kind, alert, runID, from, to, at, labels, report, part }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -33,6 +36,8 @@ extension OutboxContent: Codable {
                 to: RunStatus(stored: try c.decode(String.self, forKey: .to)),
                 at: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .at)))
             self = .transition(TransitionNotice(transition: change, labels: try c.decode([String: String].self, forKey: .labels)))
+        case "suite":
+            self = .suite(try c.decode(SuiteReport.self, forKey: .report), part: try c.decode(Int.self, forKey: .part))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown outbox content '\(other)'")
         }
@@ -51,6 +56,10 @@ extension OutboxContent: Codable {
             try c.encode(notice.transition.to.rawValue, forKey: .to)
             try c.encode(notice.transition.at.timeIntervalSince1970, forKey: .at)
             try c.encode(notice.labels, forKey: .labels)
+        case .suite(let report, let part):
+            try c.encode("suite", forKey: .kind)
+            try c.encode(report, forKey: .report)
+            try c.encode(part, forKey: .part)
         }
     }
 }

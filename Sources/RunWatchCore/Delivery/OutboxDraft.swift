@@ -12,13 +12,18 @@ package struct OutboxDraft: Sendable, Equatable {
     /// Only in rows written before the `v4-outbox-content` migration (the structured
     /// alert beside a rendered body, for Slack digests); always nil now.
     package var alert: Data?
+    /// The suite instance a `suite.completed` message is about (its `runID` is 0).
+    package var suite: Int64?
 
-    package init(notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data, alert: Data? = nil) {
+    package init(
+        notifier: String, runID: RunID, event: String, idempotencyKey: String, payload: Data, alert: Data? = nil, suite: Int64? = nil
+    ) {
         self.notifier = notifier
         self.runID = runID
         self.event = event
         self.idempotencyKey = idempotencyKey
         self.payload = payload
         self.alert = alert
+        self.suite = suite
     }
 }

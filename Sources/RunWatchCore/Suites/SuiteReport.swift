@@ -17,6 +17,26 @@ package struct SuiteReport: Sendable, Equatable, Codable {
     package var labels: [String: String]
     /// The dashboard page of the suite, when it is one Cekura result and links are configured.
     package var dashboardURL: String?
+    /// Only in a stored part of a summary sent in several messages: the whole suite's
+    /// figures, while `runs` holds just the runs that part names (so a suite of 10,000
+    /// failures is not stored once per part). nil in every report read from the store.
+    package var tally: Tally?
+
+    package struct Tally: Sendable, Equatable, Codable {
+        package var total: Int
+        package var counts: [RunOutcome: Int]
+        /// How many parts the summary has.
+        package var parts: Int
+        /// Outcome groups that began in an earlier part.
+        package var earlierGroups: [RunOutcome]
+
+        package init(total: Int, counts: [RunOutcome: Int], parts: Int, earlierGroups: [RunOutcome]) {
+            self.total = total
+            self.counts = counts
+            self.parts = parts
+            self.earlierGroups = earlierGroups
+        }
+    }
 
     package init(
         name: String, instance: Int64, startedAt: Date, completedAt: Date? = nil, runs: [RunResult], labels: [String: String] = [:],
@@ -33,14 +53,16 @@ package struct SuiteReport: Sendable, Equatable, Codable {
 
     /// Ended runs by outcome.
     package var counts: [RunOutcome: Int] {
-        runs.reduce(into: [:]) { counts, run in if let outcome = run.outcome { counts[outcome, default: 0] += 1 } }
+        tally?.counts ?? runs.reduce(into: [:]) { counts, run in if let outcome = run.outcome { counts[outcome, default: 0] += 1 } }
     }
 
-    package var passed: Int { runs.count { $0.passed } }
-    package var ended: Int { runs.count { $0.ended } }
+    /// Runs in the suite.
+    package var total: Int { tally?.total ?? runs.count }
+    package var passed: Int { tally.map { $0.counts[.completed] ?? 0 } ?? runs.count { $0.passed } }
+    package var ended: Int { tally.map { $0.counts.values.reduce(0, +) } ?? runs.count { $0.ended } }
 
     /// Passed runs over all runs, 0…1 (1 for an empty suite: nothing failed).
-    package var passRate: Double { runs.isEmpty ? 1 : Double(passed) / Double(runs.count) }
+    package var passRate: Double { total == 0 ? 1 : Double(passed) / Double(total) }
 
     /// Every run that ended and did not pass, grouped by outcome in `RunOutcome` order,
     /// by id within a group.

@@ -26,7 +26,7 @@ extension SQLiteRunStore: Outbox {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, attempts, (content = 1 AND event != 'run.transition') OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
+                    SELECT id, attempts, (content = 1 AND event != 'run.transition' AND suite IS NULL) OR alert IS NOT NULL AS is_alert, created_at, next_attempt_at FROM outbox
                     WHERE state = 'pending' AND notifier = ?
                     ORDER BY next_attempt_at, id LIMIT ?
                     """, arguments: [notifier, limit]

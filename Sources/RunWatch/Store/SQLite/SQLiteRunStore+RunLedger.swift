@@ -181,6 +181,7 @@ extension SQLiteRunStore: RunLedger {
                 try db.execute(sql: "DELETE FROM transitions WHERE run_id = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM outbox WHERE run_id = ?", arguments: [id])
             }
+            try Self.forgetInSuites(existed, db)
             return existed
         }
     }
@@ -200,12 +201,18 @@ extension SQLiteRunStore: RunLedger {
                       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.run_id = runs.id AND o.state = 'pending')
                     """, arguments: [cutoff.timeIntervalSince1970])
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prune_ids") ?? 0
-            guard count > 0 else { return 0 }
+            // Completed suites age out with their runs (same retention).
+            let suites = try Self.pruneSuites(completedBefore: cutoff.timeIntervalSince1970, db)
+            guard count > 0 else {
+                if suites > 0 { try Self.pruneRoutings(db) }
+                return 0
+            }
             try db.execute(
                 sql: """
                     DELETE FROM transitions WHERE run_id IN (SELECT id FROM prune_ids);
                     DELETE FROM outbox WHERE run_id IN (SELECT id FROM prune_ids);
                     DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
+                    DELETE FROM suite_runs WHERE run_id IN (SELECT id FROM prune_ids);
                     DELETE FROM prune_ids;
                     """)
             try Self.pruneRoutings(db)

@@ -75,5 +75,3 @@ extension SQLiteRunStore {
         if added { try db.execute(sql: "UPDATE suites SET updated_at = ? WHERE id = ?", arguments: [now, suite]) }
     }
 }
-
-extension SQLiteRunStore: SuiteLedger {}

@@ -1,0 +1,27 @@
+import Foundation
+
+extension NotifierRoute {
+    /// The outbox drafts for a completed suite: for every route whose `suites` mode wants
+    /// this verdict and which accepts the suite's routing (that of the submission that
+    /// opened it), one draft per part its sink needs. Each part is its own row with its
+    /// own idempotency key, so parts are paced, retried and deduplicated one by one.
+    package static func drafts(for report: SuiteReport, routing: RunRouting, routes: [NotifierRoute]) -> [OutboxDraft] {
+        routes.flatMap { route -> [OutboxDraft] in
+            guard route.suites.accepts(report), route.accepts(routing) else { return [] }
+            let sink = route.kind.sink
+            let parts = max(1, sink.suiteParts(report))
+            return (1...parts).map { part in
+                OutboxDraft(
+                    notifier: route.name, runID: 0, event: SuiteReport.eventType, idempotencyKey: report.idempotencyKey(part: part),
+                    payload: OutboxContent.suite(sink.storedSuitePart(report, part: part), part: part).encoded(), suite: report.instance)
+            }
+        }
+    }
+}
+
+extension SuiteReport {
+    /// Part 1 keeps the plain key (a webhook's only part); later parts add their number.
+    package func idempotencyKey(part: Int) -> String {
+        part <= 1 ? idempotencyKey : "\(idempotencyKey)_part\(part)"
+    }
+}
