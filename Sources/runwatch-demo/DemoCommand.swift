@@ -8,7 +8,10 @@ import RunWatchTesting
 /// The end-to-end demo: the Cekura simulator, a local webhook receiver and the daemon on
 /// this machine. Runs are fed through the spool, transitions print as they happen, alerts
 /// print as they arrive, then the daemon stops cleanly and a summary is checked against
-/// the simulator's truth (exit 1 on any mismatch, so CI catches a broken demo).
+/// the simulator's truth (exit 1 on any mismatch, so CI catches a broken demo). Half the
+/// runs form the suite `nightly`: its verdict arrives once (Slack summary when something
+/// failed, signed `suite.completed` webhook always) and is written as JUnit, as
+/// `runwatch wait --junit` would.
 @main
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +50,9 @@ struct DemoCommand: AsyncParsableCommand {
                 config.api.batchSize = 20
                 config.api.maxRequestsPerSecond = 10
                 config.spoolScanInterval = .milliseconds(250)
+                // The suite completes 2 s after its last run ended (default 30 s, so a suite
+                // submitted in several files does not complete between them).
+                config.suites.quietPeriod = .seconds(2)
                 config.notifiers = [
                     // Failures ending within 3 s of each other arrive as one digest (the default
                     // window is 10 s; shorter here so the demo shows alerts as runs end).
@@ -61,9 +67,10 @@ struct DemoCommand: AsyncParsableCommand {
             let half = ids.count / 2
             try bed.submit(Array(ids[..<half]))
             try bed.submit(Array(ids[half...]), labels: ["suite": "nightly"])
-            print("submitted \(ids.count) run ids through the spool")
+            print("submitted \(ids.count) run ids through the spool (\(ids.count - half) of them as suite nightly)")
             let finished = await waitUntil(timeout: .secondsDouble(timeout), every: .milliseconds(100)) {
-                await bed.settled(expecting: ids.count)
+                let verdict = receiver.deliveries.contains { ($0.json?["type"] as? String) == SuiteReport.eventType }
+                return await bed.settled(expecting: ids.count) && verdict
             }
             return (finished, bed.daemon)
         }
@@ -85,7 +92,9 @@ struct DemoCommand: AsyncParsableCommand {
             if RunOutcome(terminal: truth.status, success: truth.success)?.isFailure == true { expectedAlerts += 1 }
         }
         let slack = receiver.deliveries.filter { $0.path == "/slack" }.count
-        let hookDeliveries = receiver.deliveries.filter { $0.path == "/hooks" }
+        let allHooks = receiver.deliveries.filter { $0.path == "/hooks" }
+        let suiteHooks = allHooks.filter { ($0.json?["type"] as? String) == SuiteReport.eventType }
+        let hookDeliveries = allHooks.filter { ($0.json?["type"] as? String) != SuiteReport.eventType }
         let hooks = hookDeliveries.count
         // Which runs were alerted as failures: from the signed webhooks (one per run end).
         let failureTypes = Set(RunOutcome.allCases.filter(\.isFailure).map(\.eventType))
@@ -111,6 +120,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if hooks != ids.count { mismatches.append("expected \(ids.count) webhooks, got \(hooks)") }
         if counters.pollsAfterTerminalServed != 0 { mismatches.append("runs were polled after they ended") }
+        mismatches += try await suiteVerdict(ids: Array(ids[(ids.count / 2)...]), daemon: daemon, simulator: simulator, hooks: suiteHooks)
         if mismatches.isEmpty {
             print(
                 "\nOK: every run tracked to its true final status; every failure alerted (Slack, grouped) and every end delivered once (signed webhook)."
@@ -119,5 +129,28 @@ struct DemoCommand: AsyncParsableCommand {
             print("\nFAILED:\n  " + mismatches.joined(separator: "\n  "))
             throw ExitCode.failure
         }
+    }
+
+    /// The suite's verdict: one signed `suite.completed`, counts matching the simulator's
+    /// truth, and the JUnit file `runwatch wait --junit` would write.
+    private func suiteVerdict(
+        ids: [RunID], daemon: Daemon, simulator: CekuraSimulator, hooks: [WebhookReceiver.Delivery]
+    ) async throws
+        -> [String]
+    {
+        var problems: [String] = []
+        guard let report = try await daemon.store.suiteReport(name: "nightly") else { return ["suite nightly is not in the store"] }
+        let passedTruly = ids.filter { simulator.truth($0).map { RunOutcome(terminal: $0.status, success: $0.success) } == .completed }.count
+        let headline = (hooks.first?.json?["data"] as? [String: Any])?["headline"] as? String ?? "(none)"
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-demo-junit.xml").path
+        try JUnitReport.render([report], now: Date()).write(toFile: junit, atomically: true, encoding: .utf8)
+        print("\nsuite verdict (signed suite.completed webhook): \(headline)")
+        print("  JUnit, as runwatch wait --junit writes it: \(junit)")
+        if hooks.count != 1 { problems.append("expected one suite.completed webhook, got \(hooks.count)") }
+        if report.completedAt == nil { problems.append("suite nightly did not complete") }
+        if report.runs.count != ids.count || report.passed != passedTruly {
+            problems.append("suite nightly: \(report.passed) of \(report.runs.count) passed, truth \(passedTruly) of \(ids.count)")
+        }
+        return problems
     }
 }

@@ -63,10 +63,12 @@ import Testing
                 #expect(Set(seen.keys) == Set(ids), "every failing run is named")
                 #expect(seen.values.allSatisfy { $0 == 1 }, "each in exactly one message")
                 if count > SlackDigest.capacity { #expect(deliveries.count >= 2, "a burst bigger than one message is cut") }
-                // Slack's pace (1/s) holds between send starts; arrival times add a little
-                // loopback jitter, hence the margin.
+                // Slack's pace (1/s) holds between send starts (DeliveryPlanTests pin it
+                // exactly); arrival times add the loopback latency of each request, which
+                // on a loaded 2-core machine differs by a few hundred ms, hence the margin.
+                // Unpaced, the messages would arrive milliseconds apart.
                 for (earlier, later) in zip(deliveries, deliveries.dropFirst()) {
-                    #expect(later.receivedAt.timeIntervalSince(earlier.receivedAt) >= 0.8, "paced about 1 s apart")
+                    #expect(later.receivedAt.timeIntervalSince(earlier.receivedAt) >= 0.5, "paced about 1 s apart")
                 }
                 let summary = try await h.daemon.store.summary()
                 #expect(summary.delivered == count, "every run's alert is marked delivered")

@@ -162,7 +162,9 @@ import Testing
                 }
                 #expect(named.sorted() == failing.map { Int($0) }, "each failing run in exactly one part")
                 if parts.count == 2 {
-                    #expect(parts[1].receivedAt.timeIntervalSince(parts[0].receivedAt) >= 0.9, "paced by Slack's min_interval")
+                    // Send starts are 1 s apart; arrivals add loopback latency that varies by a
+                    // few hundred ms on a loaded machine. Unpaced, they would be ms apart.
+                    #expect(parts[1].receivedAt.timeIntervalSince(parts[0].receivedAt) >= 0.5, "paced by Slack's min_interval")
                 }
                 let ci = Self.summaries(h, "/ci")
                 #expect(ci.count == 1)

@@ -106,6 +106,8 @@ package final class ResultExpander: Service {
                 decision.state == .expanding ? Streak(failures: decision.progress.failures, notFound: decision.progress.notFoundReads) : nil
         }
         poller.watch(ingested)
+        // A result no longer expanding may be what held its suite open.
+        if decision.state != .expanding { poller.onRunsChanged() }
         log(due.id, answer: answer, decision: decision, new: ingested.newIDs.count)
         return true
     }

@@ -19,19 +19,7 @@ package enum SuiteHeadline {
     /// "1 failed", "2 were cancelled", "1 is no longer returned by the API": the count and
     /// a verb that agrees with it.
     package static func phrase(count: Int, _ outcome: RunOutcome) -> String {
-        let one = count == 1
-        let verb: String =
-            switch outcome {
-            case .completed: "passed"
-            case .unsuccessful: "completed unsuccessfully"
-            case .failed: "failed"
-            case .timeout: "timed out"
-            case .cancelled: one ? "was cancelled" : "were cancelled"
-            case .notFound: one ? "is no longer returned by the API" : "are no longer returned by the API"
-            case .expired: one ? "did not end before its deadline" : "did not end before their deadline"
-            case .rejected: one ? "is refused by the API" : "are refused by the API"
-            }
-        return "\(count) \(verb)"
+        OutcomeWording.part(count, outcome)
     }
 
     /// A group's heading in a summary: "Failed (2)", "Timed out (1)".

@@ -1,8 +1,8 @@
 /// A suite's verdict in words: "nightly: 47 of 50 passed; 2 failed, 1 timed out". The
 /// Markdown summary's headings and `runwatch wait`'s last line say the same thing.
 package enum SuiteVerdictText {
-    /// The words for each way a run did not pass, in `RunOutcome` order. Participles, so
-    /// the count's number never needs a verb to agree with it.
+    /// A label for each outcome (a table cell, a JUnit property); counts use
+    /// `OutcomeWording`, as Slack and webhooks do.
     package static func phrase(_ outcome: RunOutcome) -> String {
         switch outcome {
         case .completed: "passed"
@@ -16,14 +16,15 @@ package enum SuiteVerdictText {
         }
     }
 
-    /// "47 of 50 passed; 2 failed, 1 timed out, 1 not ended", without the suite's name.
+    /// "47 of 50 passed; 2 failed, 1 timed out, 1 not ended", without the suite's name:
+    /// the same words as the Slack and webhook summaries (`OutcomeWording`).
     /// Runs still unfinished (a wait that timed out) are counted as "not ended".
     package static func counts(_ suite: SuiteReport) -> String {
         guard !suite.runs.isEmpty else { return "no runs" }
         let counts = suite.counts
         var parts = RunOutcome.allCases.filter { $0 != .completed }.compactMap { outcome -> String? in
             guard let count = counts[outcome], count > 0 else { return nil }
-            return "\(count) \(phrase(outcome))"
+            return OutcomeWording.part(count, outcome)
         }
         let notEnded = suite.runs.count - suite.ended
         if notEnded > 0 { parts.append("\(notEnded) not ended") }

@@ -22,7 +22,7 @@ import Testing
         (F.nightly, "nightly: 47 of 50 passed; 2 failed, 1 timed out"),
         (
             F.mixed,
-            "ci-4711: 1 of 9 passed; 1 completed unsuccessfully, 1 failed, 1 timed out, 1 cancelled, 1 not found, 1 expired, 1 rejected, 1 not ended"
+            "ci-4711: 1 of 9 passed; 1 completed unsuccessfully, 1 failed, 1 timed out, 1 was cancelled, 1 is no longer returned by the API, 1 did not end before its deadline, 1 is refused by the API, 1 not ended"
         ),
         (F.suite("smoke", (1...3).map { F.run($0, .completed) }), "smoke: 3 of 3 passed"),
         (F.suite("empty", []), "empty: no runs"),
