@@ -41,7 +41,13 @@ import Glibc
                     group.addTask { ("passed", try await self.wait(common + ["--junit", dir + "/junit.xml", "101", "102"])) }
                     group.addTask { ("regression", try await self.wait(common + ["--json", "201", "202", "301"])) }
                     group.addTask { ("infrastructure", try await self.wait(common + ["301", "302"])) }
-                    group.addTask { ("timeout", try await self.wait(common + ["--timeout", "4s", "401", "402"])) }
+                    group.addTask {
+                        (
+                            "timeout",
+                            try await self.wait(
+                                common + ["--timeout", "20s", "--junit", dir + "/timeout.xml", "--summary", dir + "/timeout.md", "401", "402"])
+                        )
+                    }
                     var results: [String: (Int32, String)] = [:]
                     for try await (name, result) in group { results[name] = result }
                     return results
@@ -69,6 +75,8 @@ import Glibc
                 #expect(timeout.1.contains("timed out: 1 of 2 passed; 1 still open"))
                 #expect(timeout.1.contains("still open: 401 (running)"))
                 #expect(simulator.registeredIDs.count == 8)
+                try await Self.checkWithIndependentParsers(
+                    passedJUnit: dir + "/junit.xml", timeoutJUnit: dir + "/timeout.xml", summary: dir + "/timeout.md")
             }
         }
     }
@@ -160,6 +168,40 @@ import Glibc
                 #expect(try await bed.daemon.store.summary().active == 1, "the daemon still watches the run")
             }
         }
+    }
+
+    /// The files `runwatch wait` wrote, read by parsers that share no code with runwatch
+    /// (installed by scripts/setup; skipped, with a note, on a machine without them).
+    static func checkWithIndependentParsers(passedJUnit: String, timeoutJUnit: String, summary: String) async throws {
+        guard await IndependentParsers.hasPython("junitparser"), await IndependentParsers.hasPython("markdown_it"),
+            await IndependentParsers.hasXmllint()
+        else {
+            print("note: junitparser, markdown-it-py or xmllint missing (scripts/setup installs them); wait's files not parsed")
+            return
+        }
+        for (file, errors) in [(passedJUnit, 0), (timeoutJUnit, 1)] {
+            let (status, json, output) = try await IndependentParsers.python(IndependentParsers.junitScript, [file])
+            try #require(status == 0, "junitparser failed on \(file): \(output.suffix(2000))")
+            let document = try #require(json as? [String: Any])
+            #expect(document["tests"] as? Int == 2, "\(file)")
+            #expect(document["failures"] as? Int == 0 && document["errors"] as? Int == errors, "\(file): \(document)")
+            let schema = try await IndependentParsers.xmllint(file)
+            #expect(schema.status == 0, "xmllint --schema docs/junit.xsd: \(schema.output)")
+        }
+        // The run still open when the wait timed out (20 s: run 402, which ends after 1 s, has
+        // surely been read by then on a loaded machine) is an error that says so.
+        let timedOut = try String(contentsOfFile: timeoutJUnit, encoding: .utf8)
+        #expect(timedOut.contains("type=\"not_ended\""))
+        let (status, _, output) = try await IndependentParsers.python(
+            """
+            import sys
+            from markdown_it import MarkdownIt
+            tokens = MarkdownIt().enable("table").parse(open(sys.argv[1]).read())
+            print(sum(1 for t in tokens if t.type == "tr_open"))
+            """, [summary])
+        #expect(status == 0, "\(output)")
+        // A header row and one row per run.
+        #expect(output.split(separator: "\n").last == "3", "table rows in the summary: \(output)")
     }
 
     /// Waiters read the store and never the API: 50 of them on one daemon cost no request
