@@ -102,7 +102,7 @@ package final class SuiteService: Service {
                 guard let report = try await store.completeSuite(suite.id, rule: setup.rule, routes: setup.routes, links: setup.links, at: at)
                 else { continue }
                 completed = true
-                let verdict = report.failures.isEmpty ? "passed" : "failed"
+                let verdict = report.isPassing ? "passed" : "failed"
                 Counter(label: MetricNames.suitesCompleted, dimensions: [("verdict", verdict)]).increment()
                 logger.notice(
                     "suite completed",

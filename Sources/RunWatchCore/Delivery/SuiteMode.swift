@@ -10,7 +10,7 @@ package enum SuiteMode: String, Sendable, CaseIterable, Codable {
     /// Whether a suite with this verdict reaches the notifier.
     package func accepts(_ report: SuiteReport) -> Bool {
         switch self {
-        case .failures: report.runs.contains { !$0.passed }
+        case .failures: !report.isPassing
         case .always: true
         case .off: false
         }

@@ -70,7 +70,14 @@ extension SpoolFileParser {
         let notifiers = form.notifiers.map { checkNotifiers($0, limits: limits, problems: &refused) }
         var suite: String?
         switch form.suite {
-        case nil: suite = labels["suite"].flatMap { $0.isEmpty ? nil : $0 }
+        case nil:
+            suite = labels["suite"].flatMap { $0.isEmpty ? nil : $0 }
+            // Before suites existed a `suite` label was only a label (up to 512 bytes); such
+            // a file still goes in, its runs watched and labelled, just without a suite.
+            if let name = suite, let problem = textProblem(name, what: "the 'suite' label", limit: limits.maxSuiteNameBytes) {
+                problems.append("labels: \(problem) for a suite name, so these runs join no suite")
+                suite = nil
+            }
         case .string(let name)?: suite = name
         case let other?: refused.append("suite: \(other.kind), want a suite name (a string)")
         }

@@ -61,8 +61,14 @@ package struct SuiteReport: Sendable, Equatable, Codable {
     package var passed: Int { tally.map { $0.counts[.completed] ?? 0 } ?? runs.count { $0.passed } }
     package var ended: Int { tally.map { $0.counts.values.reduce(0, +) } ?? runs.count { $0.ended } }
 
-    /// Passed runs over all runs, 0…1 (1 for an empty suite: nothing failed).
-    package var passRate: Double { total == 0 ? 1 : Double(passed) / Double(total) }
+    /// Passed runs over all runs, 0…1 (0 for an empty suite: see `isPassing`).
+    package var passRate: Double { total == 0 ? 0 : Double(passed) / Double(total) }
+
+    /// The verdict: every run passed, and there was at least one. A suite with no runs (a
+    /// result the API does not know, a submission whose runs were all forgotten) passed
+    /// nothing: announcing it as green would hide that nothing was tested, and
+    /// `runwatch wait` calls the same situation an infrastructure failure (exit 2).
+    package var isPassing: Bool { total > 0 && passed == total }
 
     /// Every run that ended and did not pass, grouped by outcome in `RunOutcome` order,
     /// by id within a group.
@@ -79,7 +85,11 @@ package struct SuiteReport: Sendable, Equatable, Codable {
     }
 
     /// Stable across retries and restarts: one instance completes once.
-    package var idempotencyKey: String { "msg_suite\(instance)_completed" }
+    /// The instance id is unique only within one store, so the instant the instance opened
+    /// (milliseconds, stored) is part of the key: a store recreated on a new host, or a
+    /// second daemon posting to the same receiver, never reuses a `webhook-id` that a
+    /// receiver deduplicating by it would drop.
+    package var idempotencyKey: String { "msg_suite\(instance)_\(Int64((startedAt.timeIntervalSince1970 * 1000).rounded()))_completed" }
 
     /// The event name notifiers see.
     package static let eventType = "suite.completed"

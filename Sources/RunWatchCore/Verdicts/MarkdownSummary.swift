@@ -63,7 +63,8 @@ package enum MarkdownSummary {
 
         init(_ suite: SuiteReport, now: Date) {
             let icon: String
-            if !suite.failures.isEmpty {
+            if !suite.failures.isEmpty || suite.runs.isEmpty {
+                // No runs is not green (`SuiteReport.isPassing`).
                 icon = "❌"
             } else if suite.ended < suite.runs.count {
                 icon = "⏳"

@@ -37,6 +37,7 @@ package enum SuiteVerdictText {
         "\(VerdictText.oneLine(suite.name, limit: 200) ?? "suite \(suite.instance)"): \(counts(suite))"
     }
 
-    /// Every run passed (an empty suite passes: nothing failed).
-    package static func allPassed(_ suite: SuiteReport) -> Bool { suite.passed == suite.runs.count }
+    /// Every run passed, and there was one (`SuiteReport.isPassing`: an empty suite is
+    /// not green).
+    package static func allPassed(_ suite: SuiteReport) -> Bool { suite.isPassing }
 }

@@ -52,6 +52,12 @@ import Testing
         #expect(both.suite == "ci" && both.labels == ["suite": "ci", "team": "voice"])
         // An empty `suite` label names no suite.
         #expect(try parse(#"{"run_ids": [1], "labels": {"suite": ""}}"#).suite == nil)
+        // A long `suite` label (a valid label before suites existed) keeps the file: no suite.
+        let long = String(repeating: "n", count: 300)
+        let legacy = try parse(#"{"run_ids": [1], "labels": {"suite": "\#(long)"}}"#)
+        #expect(legacy.suite == nil && legacy.labels == ["suite": long] && legacy.runIDs == [1])
+        #expect(
+            legacy.problems.lines == ["labels: the 'suite' label is 300 bytes; the limit is 128 bytes for a suite name, so these runs join no suite"])
     }
 
     @Test(arguments: [

@@ -65,8 +65,10 @@ import Testing
             error: hostile)
         report.runs = report.runs.map { run in
             var run = run
-            run.scenarioName = String(repeating: "&", count: 300)
-            run.personalityName = String(repeating: ">", count: 300)
+            // Escapes that grow, emoji (two UTF-16 units), a bidi override, and one grapheme
+            // of 10,000 scalars: bounded in Slack's own units, whatever the API sent.
+            run.scenarioName = String(repeating: "&", count: 200) + String(repeating: "🎧", count: 100) + "\u{202E}evil"
+            run.personalityName = "e" + String(repeating: "\u{0301}", count: 10_000)
             return run
         }
         let sink = SlackSink()
@@ -78,7 +80,8 @@ import Testing
             let blocks = try #require(body["blocks"] as? [[String: Any]])
             #expect(blocks.count <= 50)
             for text in texts(blocks) {
-                #expect(text.count <= 3000)
+                #expect(text.utf16.count <= 3000)
+                #expect(!text.unicodeScalars.contains("\u{202E}"), "no bidi override from the API")
                 #expect(!text.contains("<!channel>"), "API text cannot mention the channel")
             }
             let fallback = try #require(body["text"] as? String)
@@ -144,6 +147,10 @@ import Testing
         let failing = F.report(passed: 2, failing: [.cancelled])
         #expect(NotifierRoute.drafts(for: passing, routing: RunRouting(), routes: routes).map(\.notifier) == ["ci", "loud"])
         #expect(NotifierRoute.drafts(for: failing, routing: RunRouting(), routes: routes).map(\.notifier) == ["ops", "ci", "loud"])
+        // A suite with no runs (a result the API does not know) is not green: people hear of it.
+        let empty = F.report(passed: 0)
+        #expect(!empty.isPassing && empty.passRate == 0)
+        #expect(NotifierRoute.drafts(for: empty, routing: RunRouting(), routes: routes).map(\.notifier) == ["ops", "ci", "loud"])
         #expect(
             NotifierRoute.drafts(for: failing, routing: RunRouting(labels: ["team": "b"]), routes: routes).map(\.notifier) == [
                 "ops", "ci", "loud", "team-b",
@@ -151,7 +158,7 @@ import Testing
         #expect(NotifierRoute.drafts(for: failing, routing: RunRouting(notifiers: ["ci"]), routes: routes).map(\.notifier) == ["ci"])
         let drafts = NotifierRoute.drafts(for: failing, routing: RunRouting(), routes: routes)
         #expect(drafts.allSatisfy { $0.runID == 0 && $0.suite == 42 && $0.event == "suite.completed" })
-        #expect(Set(drafts.map(\.idempotencyKey)) == ["msg_suite42_completed"])
+        #expect(Set(drafts.map(\.idempotencyKey)) == ["msg_suite42_1784000000000_completed"])
     }
 
     @Test func eachSlackPartIsItsOwnDraftWithItsOwnKey() {
@@ -159,7 +166,11 @@ import Testing
         let drafts = NotifierRoute.drafts(for: report, routing: RunRouting(), routes: [NotifierRoute(name: "ops", kind: .slack, events: [])])
         #expect(drafts.count == SlackSink().suiteParts(report))
         #expect(drafts.count == 3)
-        #expect(drafts.map(\.idempotencyKey) == ["msg_suite42_completed", "msg_suite42_completed_part2", "msg_suite42_completed_part3"])
+        #expect(
+            drafts.map(\.idempotencyKey) == [
+                "msg_suite42_1784000000000_completed", "msg_suite42_1784000000000_completed_part2",
+                "msg_suite42_1784000000000_completed_part3",
+            ])
         // Each row keeps only the runs its part names (not the whole suite once per part),
         // and renders exactly what the whole report renders for that part.
         for (index, draft) in drafts.enumerated() {

@@ -37,7 +37,7 @@ import Testing
         let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("### ") }
         #expect(
             headings == [
-                "### ✅ empty: no runs", "### ❌ nightly: 47 of 50 passed; 2 failed, 1 timed out", "### ✅ smoke: 1 of 1 passed",
+                "### ❌ empty: no runs", "### ❌ nightly: 47 of 50 passed; 2 failed, 1 timed out", "### ✅ smoke: 1 of 1 passed",
             ])
         #expect(
             markdown.contains(

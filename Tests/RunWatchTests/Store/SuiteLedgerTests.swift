@@ -60,7 +60,7 @@ import Testing
             #expect(pendingOps.count == 1 && pendingCI.count == 1)
             #expect(!pendingOps[0].isRunAlert, "a suite summary never joins a run digest")
             let message = try #require(try await store.messages([pendingCI[0].id]).first)
-            #expect(message.event == "suite.completed" && message.runID == 0 && message.idempotencyKey == "msg_suite\(report.instance)_completed")
+            #expect(message.event == "suite.completed" && message.runID == 0 && message.idempotencyKey == report.idempotencyKey)
             #expect(OutboxContent.decode(message.payload) == .suite(report, part: 1))
 
             _ = try await store.ingest(SpoolSubmission(runIDs: [4], suite: "nightly"), at: t0 + 100)

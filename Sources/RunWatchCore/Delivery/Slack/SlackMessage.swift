@@ -87,7 +87,8 @@ package enum SlackMessage {
 
     /// `text` on one line, escaped for mrkdwn, at most `limit` UTF-16 code units (the
     /// strictest way to count Slack's "characters") with "…" where it was cut. Control
-    /// characters and line breaks become spaces; an entity is never cut in half.
+    /// characters, line breaks and bidi controls become spaces; an entity is never cut in
+    /// half.
     package static func excerpt(_ text: String, limit: Int) -> String {
         var out = String.UnicodeScalarView()
         var length = 0
@@ -101,6 +102,8 @@ package enum SlackMessage {
                 case "<": "&lt;"
                 case ">": "&gt;"
                 case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}": " "
+                // Bidi marks and overrides make a line read differently than it is.
+                case "\u{061C}", "\u{200E}", "\u{200F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}": " "
                 default: String(scalar)
                 }
             length += piece.utf16.count

@@ -71,9 +71,9 @@ package enum SlackSuiteSummary {
 
         let name = total > 1 ? "\(report.name) (\(index)/\(total))" : report.name
         let title = "\(name): \(SuiteHeadline.verdict(report))"
-        let emoji = report.passed == report.total ? ":white_check_mark:" : ":x:"
+        let emoji = report.isPassing ? ":white_check_mark:" : ":x:"
         var heading = "\(emoji) *\(SlackMessage.escape(title))*"
-        if let url = linkable(report.dashboardURL) { heading += "\n<\(url)|Open in Cekura>" }
+        if let url = SlackMessage.linkable(report.dashboardURL) { heading += "\n<\(url)|Open in Cekura>" }
         var blocks: [JSONValue] = [section(SlackMessage.truncate(heading, to: SlackMessage.sectionTextLimit))]
         blocks.append(context(report, part: index))
 
@@ -120,7 +120,9 @@ package enum SlackSuiteSummary {
             let outcome = run.outcome!
             let text = line(run)
             if pageRuns == runsPerPart { closePage() }
-            if let open = current, open.outcome != outcome || length + 1 + text.count > linesPerSection { closeSection() }
+            // UTF-16 units: the strictest reading of Slack's "characters" (an emoji is two, and
+            // one grapheme can hold thousands of combining marks).
+            if let open = current, open.outcome != outcome || length + 1 + text.utf16.count > linesPerSection { closeSection() }
             if current == nil {
                 if page.count == failureBlocksPerPart { closePage() }
                 current = Section(outcome: outcome, lines: [], runIDs: [])
@@ -128,7 +130,7 @@ package enum SlackSuiteSummary {
             }
             current?.lines.append(text)
             current?.runIDs.append(run.id)
-            length += (length == 0 ? 0 : 1) + text.count
+            length += (length == 0 ? 0 : 1) + text.utf16.count
             pageRuns += 1
         }
         closePage()
@@ -138,7 +140,7 @@ package enum SlackSuiteSummary {
     /// "• <link|Run 123> — Refund (Angry caller), 00:47: _SIP 408_": bounded, so a line
     /// always fits a section whatever the API sent.
     static func line(_ run: RunResult) -> String {
-        var text = "• " + (linkable(run.dashboardURL).map { "<\($0)|Run \(run.id)>" } ?? "Run \(run.id)")
+        var text = "• " + (SlackMessage.linkable(run.dashboardURL).map { "<\($0)|Run \(run.id)>" } ?? "Run \(run.id)")
         if let scenario = run.scenarioName, !scenario.isEmpty {
             text += " — " + excerpt(scenario, scenarioExcerpt)
             if let personality = run.personalityName, !personality.isEmpty { text += " (\(excerpt(personality, personalityExcerpt)))" }
@@ -148,11 +150,11 @@ package enum SlackSuiteSummary {
         return text
     }
 
-    /// Cut, then escaped: the cut never splits an entity, and a newline cannot end the
-    /// italics or start a fake line.
+    /// One line, escaped, bounded in UTF-16 units (`SlackMessage.excerpt`, as digests do):
+    /// the cut never splits an entity, and no newline, control or bidi character from the
+    /// API can end the italics, start a fake line or make the text read differently.
     private static func excerpt(_ text: String, _ limit: Int) -> String {
-        let flat = String(text.map { $0.isNewline ? " " : $0 })
-        return SlackMessage.escape(SlackMessage.truncate(flat, to: limit))
+        SlackMessage.excerpt(text, limit: limit)
     }
 
     private static func context(_ report: SuiteReport, part: Int) -> JSONValue {
@@ -175,14 +177,6 @@ package enum SlackSuiteSummary {
 
     private static func section(_ text: String) -> JSONValue {
         ["type": "section", "text": ["type": "mrkdwn", "text": .string(text)]]
-    }
-
-    /// Only an https URL that cannot break out of Slack's link syntax is linked.
-    static func linkable(_ url: String?) -> String? {
-        guard let url, url.count <= 500, url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://"),
-            !url.unicodeScalars.contains(where: { $0.value <= 0x20 || "<>|\"`".unicodeScalars.contains($0) || $0.value == 0x7F })
-        else { return nil }
-        return url
     }
 }
 
