@@ -104,6 +104,40 @@ import Testing
         }
     }
 
+    /// A result the store already knows (submitted earlier without the suite, or by a
+    /// retried job) submitted again with `--suite`: its runs join the suite named now, and
+    /// the wait judges them instead of waiting for the suite forever.
+    @Test func aKnownResultSubmittedWithASuiteJoinsItAndTheWaitSettles() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [], resultIDs: [8123]), at: t0)
+            // One read finds both runs of a finished result: it is expanded.
+            let read = ResultExpansion.decide(
+                .read(ResultBody(runIDs: [11, 12], totalRuns: 2, status: .completed)), progress: ResultExpansion.Progress(submittedAt: t0),
+                settings: ResultExpansion.Settings(readInterval: .seconds(15)), now: t0, unitRandom: 0)
+            _ = try await store.recordResultRead(ResultReadRecord(id: 8123, at: t0, runIDs: [11, 12], decision: read))
+            #expect(try await store.resultRuns(8123, links: .none)?.expanding == false)
+            try await end(store, 11, .completed, success: true)
+            try await end(store, 12, .completed, success: true)
+            let query = WaitQuery(resultIDs: [8123], suite: "ci-42")
+            // Before the daemon ingests the new submission: judged by the result's runs.
+            let early = try await store.waitReading(query, links: .none)
+            #expect(!early.reading.suiteMissing, "the result's runs can be read")
+            #expect(GateVerdict.judge(early.reading, timedOut: false)?.exit == .passed)
+
+            var again = SpoolSubmission(runIDs: [], suite: "ci-42")
+            again.resultIDs = [8123]
+            _ = try await store.ingest(again, at: t0.addingTimeInterval(60))
+            let suite = try #require(try await store.suiteResults(named: "ci-42", instance: nil, links: .none))
+            #expect(suite.report.runs.map(\.id) == [11, 12], "the known result's runs joined the suite named now")
+            let answer = try await store.waitReading(query, links: .none)
+            #expect(answer.suiteInstance == suite.report.instance)
+            #expect(!answer.reading.suiteMissing)
+            #expect(answer.reading.groups.map(\.name) == ["ci-42"])
+            #expect(GateVerdict.judge(answer.reading, timedOut: false)?.exit == .passed)
+        }
+    }
+
     @Test func looseIdsFormTheirOwnGroupAndUnseenIdsKeepTheWaitOpen() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
@@ -128,6 +162,8 @@ import Testing
         "SELECT r.id, r.status, r.success, r.terminal, r.snapshot, r.submitted_at, r.ended_at FROM runs r WHERE r.id = 1",
         "SELECT s.id FROM suite_runs m JOIN suites s ON s.id = m.suite WHERE m.run_id = 1 AND s.name = 'n' ORDER BY s.id DESC LIMIT 1",
         "SELECT s.id FROM results x JOIN suites s ON s.id = x.suite WHERE x.id = 1 AND s.name = 'n'",
+        "SELECT s.id FROM result_runs x JOIN suite_runs m ON m.run_id = x.run_id JOIN suites s ON s.id = m.suite WHERE x.result = 1 AND s.name = 'n' ORDER BY s.id DESC LIMIT 1",
+        "SELECT 1 FROM results WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' ORDER BY id DESC LIMIT 1",
         "SELECT r.id, r.status FROM suite_runs m JOIN runs r ON r.id = m.run_id WHERE m.suite = 1",
