@@ -72,6 +72,56 @@ import Testing
         }
     }
 
+    /// `wait --suite NAME` alone follows the open instance, or one the daemon completed
+    /// after the wait started, never an earlier night's; it settles only on the daemon's
+    /// verdict (`completed_at`), not when the runs seen so far ended.
+    @Test func aSuiteAloneFollowsTonightsInstanceAndSettlesOnItsCompletion() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            func complete(at date: Date) async throws {
+                try await queue.write { db in
+                    try db.execute(sql: "UPDATE suites SET completed_at = ? WHERE completed_at IS NULL", arguments: [date.timeIntervalSince1970])
+                }
+            }
+            // Yesterday's instance, completed.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1], suite: "nightly"), at: t0)
+            try await end(store, 1, .completed, success: true)
+            try await complete(at: t0)
+            let started = t0.addingTimeInterval(86400)
+            var query = WaitQuery(suite: "nightly", startedAt: started)
+            let early = try await store.waitReading(query, links: .none)
+            #expect(early.suiteInstance == nil, "yesterday's instance completed before the wait started")
+            #expect(early.reading.suiteMissing)
+            #expect(GateVerdict.judge(early.reading, timedOut: false) == nil)
+
+            // Tonight's first file: its run ends, but the suite is not complete yet.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [2], suite: "nightly"), at: started.addingTimeInterval(5))
+            try await end(store, 2, .completed, success: true)
+            let first = try await store.waitReading(query, links: .none)
+            let tonight = try #require(first.suiteInstance)
+            #expect(first.reading.runs.map(\.id) == [2])
+            #expect(GateVerdict.judge(first.reading, timedOut: false) == nil, "not before the daemon's verdict")
+            query.suiteInstance = tonight
+
+            // The second file, then the daemon completes the instance.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [3], suite: "nightly"), at: started.addingTimeInterval(10))
+            try await end(store, 3, .completed, success: false)
+            try await complete(at: started.addingTimeInterval(60))
+            let done = try await store.waitReading(query, links: .none)
+            #expect(done.suiteInstance == tonight)
+            #expect(done.reading.runs.map(\.id) == [2, 3])
+            #expect(GateVerdict.judge(done.reading, timedOut: false)?.exit == .regression)
+
+            // A wait started after tonight's completion ignores it too; one started before follows it.
+            let later = try await store.waitReading(WaitQuery(suite: "nightly", startedAt: started.addingTimeInterval(61)), links: .none)
+            #expect(later.suiteInstance == nil)
+            let before = try await store.waitReading(WaitQuery(suite: "nightly", startedAt: started.addingTimeInterval(30)), links: .none)
+            #expect(before.suiteInstance == tonight)
+            #expect(GateVerdict.judge(before.reading, timedOut: false)?.exit == .regression)
+        }
+    }
+
     @Test func aResultIsExpandingUntilItsStateSaysOtherwise() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
@@ -166,6 +216,7 @@ import Testing
         "SELECT 1 FROM results WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' ORDER BY id DESC LIMIT 1",
+        "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' AND (completed_at IS NULL OR completed_at >= 0) ORDER BY id DESC LIMIT 1",
         "SELECT r.id, r.status FROM suite_runs m JOIN runs r ON r.id = m.run_id WHERE m.suite = 1",
         "SELECT id FROM results WHERE suite = 1 AND state = 'expanding'",
         "SELECT state, suite FROM results WHERE id = 1",

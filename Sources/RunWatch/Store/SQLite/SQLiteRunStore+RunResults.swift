@@ -22,7 +22,7 @@ extension SQLiteRunStore: RunResults {
 
     package func waitReading(_ query: WaitQuery, links: DashboardLinks) async throws -> WaitQuery.Answer {
         try await pool.read { db in
-            var reading = GateReading()
+            var reading = GateReading(awaitsSuiteVerdict: query.suiteAlone)
             var instance = query.suiteInstance
             var grouped: Set<RunID> = []
             // Groups by suite instance: a result submitted with --suite joins that suite's group.
@@ -32,7 +32,17 @@ extension SQLiteRunStore: RunResults {
                 // has ingested them, none (never the latest: it may be yesterday's).
                 let anchored = !query.runIDs.isEmpty || !query.resultIDs.isEmpty
                 if instance == nil, anchored { instance = try Self.anchorInstance(named: name, query: query, db) }
-                if let row = instance == nil && anchored ? nil : try Self.suiteRow(named: name, instance: instance, db) {
+                // Alone, the open instance or one completed since the wait started: never an
+                // earlier night's, whose verdict is old (tonight's may not be ingested yet).
+                let row =
+                    if instance == nil && anchored {
+                        nil as Row?
+                    } else if instance == nil {
+                        try Self.followedSuiteRow(named: name, since: query.startedAt, db)
+                    } else {
+                        try Self.suiteRow(named: name, instance: instance, db)
+                    }
+                if let row {
                     let suite = try Self.suiteResults(row, links: links, db)
                     instance = suite.report.instance
                     groups[suite.report.instance] = suite
@@ -162,6 +172,16 @@ extension SQLiteRunStore: RunResults {
         guard let name else { return nil }
         return try Row.fetchOne(
             db, sql: "SELECT id, name, created_at, completed_at FROM suites WHERE name = ? ORDER BY id DESC LIMIT 1", arguments: [name])
+    }
+
+    /// The latest instance of `name` that is open or was completed at or after `since`.
+    private static func followedSuiteRow(named name: String, since: Date?, _ db: Database) throws -> Row? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, name, created_at, completed_at FROM suites
+                WHERE name = ? AND (completed_at IS NULL OR completed_at >= ?) ORDER BY id DESC LIMIT 1
+                """, arguments: [name, (since ?? .distantPast).timeIntervalSince1970])
     }
 
     private static func suiteResults(_ row: Row, links: DashboardLinks, _ db: Database) throws -> SuiteResults {
