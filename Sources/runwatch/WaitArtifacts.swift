@@ -12,9 +12,21 @@ enum WaitArtifacts {
         if let junit { try atomicWrite(JUnitReport.render(groups, now: now), to: junit) }
         let stepSummary = environment["GITHUB_STEP_SUMMARY"].flatMap { $0.isEmpty ? nil : $0 }
         guard summary != nil || stepSummary != nil else { return }
-        let markdown = MarkdownSummary.render(groups, now: now)
-        if let summary { try atomicWrite(markdown, to: summary) }
-        if let stepSummary { try append(markdown, to: stepSummary) }
+        if let summary { try atomicWrite(MarkdownSummary.render(groups, now: now), to: summary) }
+        if let stepSummary { try appendStepSummary(groups, now: now, to: stepSummary) }
+    }
+
+    /// The step summary file may hold earlier steps' output; the copy appended gets what
+    /// GitHub's limit leaves (`StepSummaryBudget`), or is skipped with a note.
+    private static func appendStepSummary(_ groups: [SuiteReport], now: Date, to path: String) throws {
+        let existing = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard let room = StepSummaryBudget.room(existingBytes: existing) else {
+            printError(
+                "$GITHUB_STEP_SUMMARY already holds \(existing) bytes, too close to GitHub's \(StepSummaryBudget.limit)-byte limit: "
+                    + "summary not appended (see --summary)")
+            return
+        }
+        try append(MarkdownSummary.render(groups, now: now, maxBytes: room), to: path)
     }
 
     /// Written beside the target, then renamed over it: a reader (a CI step that uploads

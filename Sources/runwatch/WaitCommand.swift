@@ -32,7 +32,7 @@ struct WaitCommand: AsyncParsableCommand {
     @Option(name: .customLong("result"), help: "A Cekura result id: wait for all its runs (repeatable).")
     var results: [String] = []
 
-    @Option(help: "Suite name: the given runs join it; alone, follow its latest instance.")
+    @Option(help: "Suite name: the given runs join it; alone, wait for the daemon to complete its open instance (not an earlier one).")
     var suite: String?
 
     @Option(name: .customLong("label"), help: "A label k=v carried into every alert of these runs (repeatable).")

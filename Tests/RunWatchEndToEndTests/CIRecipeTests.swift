@@ -35,6 +35,17 @@ import Testing
         markdown.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
     }
 
+    /// A re-run of a job must not join the earlier attempt's open suite instance: each
+    /// recipe names the suite per attempt (GitHub's run attempt, GitLab's job id).
+    @Test func bothRecipesNameTheSuitePerJobAttempt() throws {
+        let markdown = try String(contentsOf: Self.document, encoding: .utf8)
+        let yaml = Self.yamlBlocks(in: markdown)
+        try #require(yaml.count == 2)
+        #expect(yaml[0].contains("PIPELINE_ID: ${{ github.run_id }}-${{ github.run_attempt }}"), "\(yaml[0])")
+        #expect(yaml[1].contains("PIPELINE_ID: $CI_JOB_ID"), "\(yaml[1])")
+        #expect(!markdown.contains("completes at once"), "a new instance completes after suites.quiet_period")
+    }
+
     @Test func theRecipeGatesOnADaemonAndBothCIRecipesUseIt() async throws {
         let markdown = try String(contentsOf: Self.document, encoding: .utf8)
         let recipe = try #require(Self.blocks(after: "<!-- ci-recipe -->", in: markdown).first)

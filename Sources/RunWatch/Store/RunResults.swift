@@ -43,23 +43,33 @@ package struct WaitQuery: Sendable, Equatable {
     package var suite: String?
     /// The suite instance the wait follows once known (see `Answer.suiteInstance`).
     package var suiteInstance: Int64?
+    /// When the wait started. With `suite` alone, instances the daemon completed before
+    /// then are not followed (they are an earlier night's); nil: any instance.
+    package var startedAt: Date?
 
-    package init(runIDs: [RunID] = [], resultIDs: [ResultID] = [], suite: String? = nil, suiteInstance: Int64? = nil) {
+    package init(
+        runIDs: [RunID] = [], resultIDs: [ResultID] = [], suite: String? = nil, suiteInstance: Int64? = nil, startedAt: Date? = nil
+    ) {
         self.runIDs = runIDs
         self.resultIDs = resultIDs
         self.suite = suite
         self.suiteInstance = suiteInstance
+        self.startedAt = startedAt
     }
+
+    /// `--suite` alone: no ids or results say when the set is whole.
+    package var suiteAlone: Bool { suite != nil && runIDs.isEmpty && resultIDs.isEmpty }
 
     /// Where things stand before any read succeeded: everything asked for is still open.
     package var unread: GateReading {
-        GateReading(unseen: runIDs, expanding: resultIDs, suiteMissing: suite != nil)
+        GateReading(unseen: runIDs, expanding: resultIDs, suiteMissing: suite != nil, awaitsSuiteVerdict: suiteAlone)
     }
 
     package struct Answer: Sendable, Equatable {
         package var reading: GateReading
         /// The instance of `suite` read: the pinned one, else the one holding the first
-        /// given run id (or result), else the latest. The wait pins it for later reads, so
+        /// given run id (or result), else (the suite alone) the latest instance that is open
+        /// or was completed at or after `startedAt`. The wait pins it for later reads, so
         /// a new instance opened meanwhile (tomorrow's `nightly`) is not followed instead.
         package var suiteInstance: Int64?
     }

@@ -88,6 +88,8 @@ package struct WaitLoop: Sendable {
         let start = clock.now
         var store: (any RunResults)?
         var query = settings.query
+        // A suite followed alone ignores instances completed before this moment.
+        if query.startedAt == nil { query.startedAt = Date() }
         var lastError: String?
         while true {
             let elapsed = clock.now - start

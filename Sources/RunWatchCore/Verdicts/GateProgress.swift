@@ -12,6 +12,8 @@ package struct GateProgress: Sendable, Equatable {
     package var unseen: Int
     package var expanding: Int
     package var suiteMissing: Bool
+    /// A suite followed alone, found but not completed by the daemon yet.
+    package var suiteIncomplete: Bool
 
     package init(_ reading: GateReading) {
         let runs = reading.runs
@@ -31,6 +33,7 @@ package struct GateProgress: Sendable, Equatable {
         unseen = reading.unseen.count
         expanding = reading.expanding.count
         suiteMissing = reading.suiteMissing
+        suiteIncomplete = reading.suiteIncomplete
     }
 
     package var ended: Int { passed + endedBadly.reduce(0) { $0 + $1.count } }
@@ -47,6 +50,7 @@ package struct GateProgress: Sendable, Equatable {
         if !openParts.isEmpty { parts.append("open: " + openParts.joined(separator: ", ")) }
         if expanding > 0 { parts.append("\(expanding) result(s) expanding") }
         if suiteMissing { parts.append("suite not in the store yet") }
+        if suiteIncomplete { parts.append("suite not complete yet") }
         parts.append(Self.clock(elapsed))
         return parts.joined(separator: " · ")
     }
@@ -63,6 +67,6 @@ package struct GateProgress: Sendable, Equatable {
         a.total == b.total && a.passed == b.passed && a.endedBadly.map(\.outcome) == b.endedBadly.map(\.outcome)
             && a.endedBadly.map(\.count) == b.endedBadly.map(\.count) && a.openByStatus.map(\.status) == b.openByStatus.map(\.status)
             && a.openByStatus.map(\.count) == b.openByStatus.map(\.count) && a.unseen == b.unseen && a.expanding == b.expanding
-            && a.suiteMissing == b.suiteMissing
+            && a.suiteMissing == b.suiteMissing && a.suiteIncomplete == b.suiteIncomplete
     }
 }

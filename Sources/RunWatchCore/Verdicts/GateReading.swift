@@ -16,15 +16,21 @@ package struct GateReading: Sendable, Equatable {
     package var emptyResults: [ResultID]
     /// `--suite` named a suite the store does not hold (yet).
     package var suiteMissing: Bool
+    /// The wait follows `--suite` alone: no run ids or results of its own say when the set
+    /// is whole (a suite may come in several files), so only the daemon's verdict (the
+    /// instance's `completedAt`, after its quiet period) settles it.
+    package var awaitsSuiteVerdict: Bool
 
     package init(
-        groups: [SuiteReport] = [], unseen: [RunID] = [], expanding: [ResultID] = [], emptyResults: [ResultID] = [], suiteMissing: Bool = false
+        groups: [SuiteReport] = [], unseen: [RunID] = [], expanding: [ResultID] = [], emptyResults: [ResultID] = [], suiteMissing: Bool = false,
+        awaitsSuiteVerdict: Bool = false
     ) {
         self.groups = groups
         self.unseen = unseen
         self.expanding = expanding
         self.emptyResults = emptyResults
         self.suiteMissing = suiteMissing
+        self.awaitsSuiteVerdict = awaitsSuiteVerdict
     }
 
     /// The name of the group of run ids given without `--suite` (JUnit's classname for them).
@@ -37,8 +43,13 @@ package struct GateReading: Sendable, Equatable {
     }
 
     /// True when nothing more can change the verdict: every run ended, every id is in the
-    /// store, every result expanded, the suite found.
+    /// store, every result expanded, the suite found (and, followed alone, completed).
     package var settled: Bool {
-        unseen.isEmpty && expanding.isEmpty && !suiteMissing && groups.allSatisfy { $0.runs.allSatisfy(\.ended) }
+        unseen.isEmpty && expanding.isEmpty && !suiteMissing && !suiteIncomplete && groups.allSatisfy { $0.runs.allSatisfy(\.ended) }
+    }
+
+    /// A suite followed alone that the daemon has not completed yet: more runs may join it.
+    package var suiteIncomplete: Bool {
+        awaitsSuiteVerdict && groups.contains { $0.completedAt == nil }
     }
 }

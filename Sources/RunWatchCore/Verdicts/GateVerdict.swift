@@ -69,6 +69,7 @@ package struct GateVerdict: Sendable, Equatable {
         }
         if runs.isEmpty, reading.emptyResults.isEmpty, reading.settled { text += "; nothing to judge (no runs)" }
         if reading.suiteMissing { text += "; the suite is not in the store" }
+        if reading.suiteIncomplete { text += "; the suite is not complete" }
         return text
     }
 }

@@ -28,14 +28,15 @@ struct GateVerdictTests {
     }
 
     static func reading(
-        _ specs: [String], unseen: [RunID] = [], expanding: [ResultID] = [], empty: [ResultID] = [], missing: Bool = false
+        _ specs: [String], unseen: [RunID] = [], expanding: [ResultID] = [], empty: [ResultID] = [], missing: Bool = false,
+        suiteAlone: Bool = false, completed: Bool = false
     )
         -> GateReading
     {
         let runs = specs.enumerated().map { run($0.offset + 1, $0.element) }
         return GateReading(
-            groups: [SuiteReport(name: "s", instance: 1, startedAt: t0, runs: runs)], unseen: unseen, expanding: expanding,
-            emptyResults: empty, suiteMissing: missing)
+            groups: [SuiteReport(name: "s", instance: 1, startedAt: t0, completedAt: completed ? t0 : nil, runs: runs)], unseen: unseen,
+            expanding: expanding, emptyResults: empty, suiteMissing: missing, awaitsSuiteVerdict: suiteAlone)
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -56,6 +57,22 @@ struct GateVerdictTests {
         Case(name: "an id not ingested yet", reading: reading(["completed"], unseen: [9]), timedOut: false, exit: nil),
         Case(name: "a result still expanding", reading: reading(["completed"], expanding: [8123]), timedOut: false, exit: nil),
         Case(name: "the suite not in the store yet", reading: reading([], missing: true), timedOut: false, exit: nil),
+        // `--suite` alone: the daemon's verdict (completion after the quiet period) settles it.
+        Case(
+            name: "a suite alone, runs ended but not completed", reading: reading(["completed"], suiteAlone: true), timedOut: false,
+            exit: nil),
+        Case(
+            name: "a suite alone, completed", reading: reading(["completed"], suiteAlone: true, completed: true), timedOut: false,
+            exit: .passed),
+        Case(
+            name: "a suite alone, completed with a regression", reading: reading(["completed", "unsuccessful"], suiteAlone: true, completed: true),
+            timedOut: false, exit: .regression),
+        Case(
+            name: "a suite alone, timed out before completion", reading: reading(["completed"], suiteAlone: true), timedOut: true,
+            exit: .timedOut),
+        Case(
+            name: "runs given with a suite settle without its completion", reading: reading(["completed"]), timedOut: false,
+            exit: .passed),
         Case(
             name: "a regression is not judged before every run ended", reading: reading(["unsuccessful", "open:running"]), timedOut: false,
             exit: nil),

@@ -72,6 +72,56 @@ import Testing
         }
     }
 
+    /// `wait --suite NAME` alone follows the open instance, or one the daemon completed
+    /// after the wait started, never an earlier night's; it settles only on the daemon's
+    /// verdict (`completed_at`), not when the runs seen so far ended.
+    @Test func aSuiteAloneFollowsTonightsInstanceAndSettlesOnItsCompletion() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            func complete(at date: Date) async throws {
+                try await queue.write { db in
+                    try db.execute(sql: "UPDATE suites SET completed_at = ? WHERE completed_at IS NULL", arguments: [date.timeIntervalSince1970])
+                }
+            }
+            // Yesterday's instance, completed.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1], suite: "nightly"), at: t0)
+            try await end(store, 1, .completed, success: true)
+            try await complete(at: t0)
+            let started = t0.addingTimeInterval(86400)
+            var query = WaitQuery(suite: "nightly", startedAt: started)
+            let early = try await store.waitReading(query, links: .none)
+            #expect(early.suiteInstance == nil, "yesterday's instance completed before the wait started")
+            #expect(early.reading.suiteMissing)
+            #expect(GateVerdict.judge(early.reading, timedOut: false) == nil)
+
+            // Tonight's first file: its run ends, but the suite is not complete yet.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [2], suite: "nightly"), at: started.addingTimeInterval(5))
+            try await end(store, 2, .completed, success: true)
+            let first = try await store.waitReading(query, links: .none)
+            let tonight = try #require(first.suiteInstance)
+            #expect(first.reading.runs.map(\.id) == [2])
+            #expect(GateVerdict.judge(first.reading, timedOut: false) == nil, "not before the daemon's verdict")
+            query.suiteInstance = tonight
+
+            // The second file, then the daemon completes the instance.
+            _ = try await store.ingest(SpoolSubmission(runIDs: [3], suite: "nightly"), at: started.addingTimeInterval(10))
+            try await end(store, 3, .completed, success: false)
+            try await complete(at: started.addingTimeInterval(60))
+            let done = try await store.waitReading(query, links: .none)
+            #expect(done.suiteInstance == tonight)
+            #expect(done.reading.runs.map(\.id) == [2, 3])
+            #expect(GateVerdict.judge(done.reading, timedOut: false)?.exit == .regression)
+
+            // A wait started after tonight's completion ignores it too; one started before follows it.
+            let later = try await store.waitReading(WaitQuery(suite: "nightly", startedAt: started.addingTimeInterval(61)), links: .none)
+            #expect(later.suiteInstance == nil)
+            let before = try await store.waitReading(WaitQuery(suite: "nightly", startedAt: started.addingTimeInterval(30)), links: .none)
+            #expect(before.suiteInstance == tonight)
+            #expect(GateVerdict.judge(before.reading, timedOut: false)?.exit == .regression)
+        }
+    }
+
     @Test func aResultIsExpandingUntilItsStateSaysOtherwise() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
@@ -104,6 +154,40 @@ import Testing
         }
     }
 
+    /// A result the store already knows (submitted earlier without the suite, or by a
+    /// retried job) submitted again with `--suite`: its runs join the suite named now, and
+    /// the wait judges them instead of waiting for the suite forever.
+    @Test func aKnownResultSubmittedWithASuiteJoinsItAndTheWaitSettles() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [], resultIDs: [8123]), at: t0)
+            // One read finds both runs of a finished result: it is expanded.
+            let read = ResultExpansion.decide(
+                .read(ResultBody(runIDs: [11, 12], totalRuns: 2, status: .completed)), progress: ResultExpansion.Progress(submittedAt: t0),
+                settings: ResultExpansion.Settings(readInterval: .seconds(15)), now: t0, unitRandom: 0)
+            _ = try await store.recordResultRead(ResultReadRecord(id: 8123, at: t0, runIDs: [11, 12], decision: read))
+            #expect(try await store.resultRuns(8123, links: .none)?.expanding == false)
+            try await end(store, 11, .completed, success: true)
+            try await end(store, 12, .completed, success: true)
+            let query = WaitQuery(resultIDs: [8123], suite: "ci-42")
+            // Before the daemon ingests the new submission: judged by the result's runs.
+            let early = try await store.waitReading(query, links: .none)
+            #expect(!early.reading.suiteMissing, "the result's runs can be read")
+            #expect(GateVerdict.judge(early.reading, timedOut: false)?.exit == .passed)
+
+            var again = SpoolSubmission(runIDs: [], suite: "ci-42")
+            again.resultIDs = [8123]
+            _ = try await store.ingest(again, at: t0.addingTimeInterval(60))
+            let suite = try #require(try await store.suiteResults(named: "ci-42", instance: nil, links: .none))
+            #expect(suite.report.runs.map(\.id) == [11, 12], "the known result's runs joined the suite named now")
+            let answer = try await store.waitReading(query, links: .none)
+            #expect(answer.suiteInstance == suite.report.instance)
+            #expect(!answer.reading.suiteMissing)
+            #expect(answer.reading.groups.map(\.name) == ["ci-42"])
+            #expect(GateVerdict.judge(answer.reading, timedOut: false)?.exit == .passed)
+        }
+    }
+
     @Test func looseIdsFormTheirOwnGroupAndUnseenIdsKeepTheWaitOpen() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLiteRunStore.open(directory: dir)
@@ -128,8 +212,11 @@ import Testing
         "SELECT r.id, r.status, r.success, r.terminal, r.snapshot, r.submitted_at, r.ended_at FROM runs r WHERE r.id = 1",
         "SELECT s.id FROM suite_runs m JOIN suites s ON s.id = m.suite WHERE m.run_id = 1 AND s.name = 'n' ORDER BY s.id DESC LIMIT 1",
         "SELECT s.id FROM results x JOIN suites s ON s.id = x.suite WHERE x.id = 1 AND s.name = 'n'",
+        "SELECT s.id FROM result_runs x JOIN suite_runs m ON m.run_id = x.run_id JOIN suites s ON s.id = m.suite WHERE x.result = 1 AND s.name = 'n' ORDER BY s.id DESC LIMIT 1",
+        "SELECT 1 FROM results WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE id = 1",
         "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' ORDER BY id DESC LIMIT 1",
+        "SELECT id, name, created_at, completed_at FROM suites WHERE name = 'n' AND (completed_at IS NULL OR completed_at >= 0) ORDER BY id DESC LIMIT 1",
         "SELECT r.id, r.status FROM suite_runs m JOIN runs r ON r.id = m.run_id WHERE m.suite = 1",
         "SELECT id FROM results WHERE suite = 1 AND state = 'expanding'",
         "SELECT state, suite FROM results WHERE id = 1",

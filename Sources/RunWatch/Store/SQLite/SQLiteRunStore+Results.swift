@@ -9,10 +9,20 @@ import RunWatchCore
 extension SQLiteRunStore {
     /// Queues results for expansion, due at once. Their runs join `suite`; a result
     /// submitted without a suite gets its own, named `result-<id>`. A result already known
-    /// is left as it is (re-submitting is idempotent).
+    /// is not queued again (re-submitting is idempotent), but when submitted with a suite
+    /// the runs it has so far join that suite: a CI job's `wait --suite ci-42 --result 8123`
+    /// for a result submitted earlier (or by the job's first attempt) needs them there,
+    /// and so does the suite's verdict. Runs a still-expanding result finds later join the
+    /// suite it was first queued with (the wait adds a result's runs to its group anyway).
     static func queueResults(_ ids: [ResultID], suite: Int64?, routing: Int64?, at now: Double, _ db: Database) throws {
         for id in ids {
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM results WHERE id = ?", arguments: [id]) == nil else { continue }
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM results WHERE id = ?", arguments: [id]) == nil else {
+                if let suite {
+                    let runs = try RunID.fetchAll(db, sql: "SELECT run_id FROM result_runs WHERE result = ?", arguments: [id])
+                    try addToSuite(suite, runIDs: runs, at: now, db)
+                }
+                continue
+            }
             let target = try suite ?? openSuite(named: "result-\(id)", routing: routing, at: now, db)
             try db.execute(
                 sql: """

@@ -22,7 +22,7 @@ extension SQLiteRunStore: RunResults {
 
     package func waitReading(_ query: WaitQuery, links: DashboardLinks) async throws -> WaitQuery.Answer {
         try await pool.read { db in
-            var reading = GateReading()
+            var reading = GateReading(awaitsSuiteVerdict: query.suiteAlone)
             var instance = query.suiteInstance
             var grouped: Set<RunID> = []
             // Groups by suite instance: a result submitted with --suite joins that suite's group.
@@ -32,13 +32,25 @@ extension SQLiteRunStore: RunResults {
                 // has ingested them, none (never the latest: it may be yesterday's).
                 let anchored = !query.runIDs.isEmpty || !query.resultIDs.isEmpty
                 if instance == nil, anchored { instance = try Self.anchorInstance(named: name, query: query, db) }
-                if let row = instance == nil && anchored ? nil : try Self.suiteRow(named: name, instance: instance, db) {
+                // Alone, the open instance or one completed since the wait started: never an
+                // earlier night's, whose verdict is old (tonight's may not be ingested yet).
+                let row =
+                    if instance == nil && anchored {
+                        nil as Row?
+                    } else if instance == nil {
+                        try Self.followedSuiteRow(named: name, since: query.startedAt, db)
+                    } else {
+                        try Self.suiteRow(named: name, instance: instance, db)
+                    }
+                if let row {
                     let suite = try Self.suiteResults(row, links: links, db)
                     instance = suite.report.instance
                     groups[suite.report.instance] = suite
-                } else {
+                } else if try query.resultIDs.isEmpty || !Self.resultsKnown(query.resultIDs, db) {
                     reading.suiteMissing = true
                 }
+                // Else results the store already knows, before their runs joined the suite
+                // named now: their own groups below carry the verdict.
             }
             for id in query.resultIDs {
                 guard let result = try Self.resultRuns(id, links: links, db) else {
@@ -48,7 +60,10 @@ extension SQLiteRunStore: RunResults {
                 }
                 if result.expanding { reading.expanding.append(id) }
                 if !result.expanding, result.runs.isEmpty { reading.emptyResults.append(id) }
-                let key = result.suite ?? -Int64(id)
+                // With --suite, the submission put the result's runs in the suite followed (a
+                // result known before joins it too): one group, not one per earlier suite.
+                let followed = query.suite == nil ? nil : instance.flatMap { groups[$0] == nil ? nil : $0 }
+                let key = followed ?? result.suite ?? -Int64(id)
                 if groups[key] == nil {
                     if let suite = result.suite, let row = try Self.suiteRow(named: nil, instance: suite, db) {
                         groups[key] = try Self.suiteResults(row, links: links, db)
@@ -127,10 +142,27 @@ extension SQLiteRunStore: RunResults {
                     """, arguments: [first, name])
         }
         if let first = query.resultIDs.first {
-            return try Int64.fetchOne(
+            if let own = try Int64.fetchOne(
                 db, sql: "SELECT s.id FROM results x JOIN suites s ON s.id = x.suite WHERE x.id = ? AND s.name = ?", arguments: [first, name])
+            {
+                return own
+            }
+            // A result known before this submission: its runs joined the instance named now.
+            return try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT s.id FROM result_runs x JOIN suite_runs m ON m.run_id = x.run_id JOIN suites s ON s.id = m.suite
+                    WHERE x.result = ? AND s.name = ? ORDER BY s.id DESC LIMIT 1
+                    """, arguments: [first, name])
         }
         return nil
+    }
+
+    /// True when the store holds every one of these results.
+    private static func resultsKnown(_ ids: [ResultID], _ db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM results WHERE id = ?")
+        for id in ids where try Int.fetchOne(statement, arguments: [id]) == nil { return false }
+        return true
     }
 
     private static func suiteRow(named name: String?, instance: Int64?, _ db: Database) throws -> Row? {
@@ -140,6 +172,16 @@ extension SQLiteRunStore: RunResults {
         guard let name else { return nil }
         return try Row.fetchOne(
             db, sql: "SELECT id, name, created_at, completed_at FROM suites WHERE name = ? ORDER BY id DESC LIMIT 1", arguments: [name])
+    }
+
+    /// The latest instance of `name` that is open or was completed at or after `since`.
+    private static func followedSuiteRow(named name: String, since: Date?, _ db: Database) throws -> Row? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, name, created_at, completed_at FROM suites
+                WHERE name = ? AND (completed_at IS NULL OR completed_at >= ?) ORDER BY id DESC LIMIT 1
+                """, arguments: [name, (since ?? .distantPast).timeIntervalSince1970])
     }
 
     private static func suiteResults(_ row: Row, links: DashboardLinks, _ db: Database) throws -> SuiteResults {
