@@ -23,6 +23,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the suite and CI gate tables (suite service, suite messages, wait reads, JUnit/Markdown, store growth).")
     var skipSuites = false
     @Option(help: "Run (or failure) counts in the suite and CI gate tables, comma-separated.") var suiteRuns = "100,1000,10000"
+    @Option(help: "Suite and CI gate tables to print, comma-separated (service, messages, wait, verdicts, growth).")
+    var suiteTables = "service,messages,wait,verdicts,growth"
     @Option(help: "Bulk decoders to measure, comma-separated prefixes (scanner, JSONDecoder).") var decoders = "scanner,JSONDecoder"
     @Option(help: "Bodies of 100 runs in the decoder table (each decoded once per round, 7 rounds).") var decoderBodies = 20
     @Option(name: .customLong("ingest-ids"), help: "Ids in the ingest benchmark (spread over 100 files).") var ingestIDs = 1_000_000
@@ -66,13 +68,19 @@ struct BenchCommand: AsyncParsableCommand {
     /// Suites and the CI gate (issue 12); about half a minute.
     func runSuiteTables() async throws {
         let counts = suiteRuns.split(separator: ",").compactMap { Int($0) }
-        let suites = SuiteCompletionBenchmark()
-        SuiteCompletionBenchmark.print(looks: try await suites.runLooks(), completions: try await suites.runCompletions(sizes: counts))
-        SuiteMessageBenchmark.print(SuiteMessageBenchmark(failureCounts: counts).run())
-        let wait = WaitReadingBenchmark(runCounts: counts)
-        WaitReadingBenchmark.print(reads: try await wait.runReads(), load: try await wait.runLoad())
-        VerdictRenderBenchmark.print(VerdictRenderBenchmark(runCounts: counts).run())
-        StoreGrowthBenchmark.print(try await StoreGrowthBenchmark(runs: counts.max() ?? 10_000).run())
+        let tables = Set(suiteTables.split(separator: ",").map(String.init))
+        if tables.contains("service") {
+            let suites = SuiteCompletionBenchmark()
+            let looks = try await suites.runLooks()
+            SuiteCompletionBenchmark.print(looks: looks, completions: try await suites.runCompletions(sizes: counts))
+        }
+        if tables.contains("messages") { SuiteMessageBenchmark.print(SuiteMessageBenchmark(failureCounts: counts).run()) }
+        if tables.contains("wait") {
+            let wait = WaitReadingBenchmark(runCounts: counts)
+            WaitReadingBenchmark.print(reads: try await wait.runReads(), load: try await wait.runLoad())
+        }
+        if tables.contains("verdicts") { VerdictRenderBenchmark.print(VerdictRenderBenchmark(runCounts: counts).run()) }
+        if tables.contains("growth") { StoreGrowthBenchmark.print(try await StoreGrowthBenchmark(runs: counts.max() ?? 10_000).run()) }
     }
 }
 

@@ -20,6 +20,7 @@ struct SuiteCompletionBenchmark {
 
     struct CompletionRow {
         var runs: Int
+        var allFailed: Bool
         var wallMS: Double
         var cpuMS: Double
         var messages: Int
@@ -54,7 +55,8 @@ struct SuiteCompletionBenchmark {
                 walls.append((ContinuousClock.now - t0).secondsDouble * 1000)
                 cpus.append((ResourceUsage.cpuSeconds() - cpu0) * 1000)
             }
-            precondition(try await store.openSuites().count == suites, "a look completed a suite that has runs going")
+            let open = try await store.openSuites().count
+            precondition(open == suites, "a look completed a suite that has runs going")
             rows.append(LookRow(suites: suites, runsPerSuite: perSuite, wallMS: percentile(walls, 0.5), cpuMS: percentile(cpus, 0.5)))
         }
         return rows
@@ -66,16 +68,18 @@ struct SuiteCompletionBenchmark {
         NotifierRoute(name: "ci-hook", kind: .webhook, events: Set(RunOutcome.allCases), suites: .always),
     ]
 
+    /// Suites of `sizes` runs with Cekura's mix of outcomes, then the biggest with every
+    /// run failed (the Slack summary names every one, in the most parts).
     func runCompletions(sizes: [Int]) async throws -> [CompletionRow] {
         var rows: [CompletionRow] = []
-        for runs in sizes {
+        for (runs, allFailed) in sizes.map({ ($0, false) }) + [(sizes.max() ?? 10_000, true)] {
             let dir = SuiteFixture.temporaryDirectory("suite-complete")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let store = try SQLiteRunStore.open(directory: dir)
             let at = Date()
             let ids = Array(1...runs)
             try await SuiteFixture.submit(ids, suite: "nightly", to: store, at: at)
-            try await SuiteFixture.end(ids, in: store, at: at)
+            try await SuiteFixture.end(ids, in: store, at: at, failing: allFailed)
             guard let suite = try await store.openSuites().first else { throw ValidationFailure("no open suite") }
             let cpu0 = ResourceUsage.cpuSeconds()
             let t0 = ContinuousClock.now
@@ -87,11 +91,12 @@ struct SuiteCompletionBenchmark {
             guard report?.runs.count == runs else { throw ValidationFailure("the suite did not complete with all its runs") }
             let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
             let (messages, bytes) = try await queue.read { db in
-                let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(payload)), 0) AS b FROM outbox WHERE suite = ?", arguments: [suite.id])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(payload)), 0) AS b FROM outbox WHERE suite = ?", arguments: [suite.id])
                 return (row?["n"] ?? 0, row?["b"] ?? 0) as (Int, Int)
             }
             try queue.close()
-            rows.append(CompletionRow(runs: runs, wallMS: wall, cpuMS: cpu, messages: messages, outboxBytes: bytes))
+            rows.append(CompletionRow(runs: runs, allFailed: allFailed, wallMS: wall, cpuMS: cpu, messages: messages, outboxBytes: bytes))
         }
         return rows
     }
@@ -107,11 +112,14 @@ struct SuiteCompletionBenchmark {
                 ].joined(separator: " "))
         }
         Swift.print("\nCompleting one suite (report + suite.completed for a Slack and a webhook notifier, one transaction)\n")
-        Swift.print([lpad("runs", 8), lpad("wall ms", 9), lpad("CPU ms", 8), lpad("messages", 9), lpad("outbox KB", 10)].joined(separator: " "))
+        Swift.print(
+            [lpad("runs", 8), pad(" outcomes", 12), lpad("wall ms", 9), lpad("CPU ms", 8), lpad("messages", 9), lpad("outbox KB", 10)].joined(
+                separator: " "))
         for row in completions {
             Swift.print(
                 [
-                    lpad("\(row.runs)", 8), lpad(String(format: "%.0f", row.wallMS), 9), lpad(String(format: "%.0f", row.cpuMS), 8),
+                    lpad("\(row.runs)", 8), pad(row.allFailed ? " all failed" : " mix", 12), lpad(String(format: "%.0f", row.wallMS), 9),
+                    lpad(String(format: "%.0f", row.cpuMS), 8),
                     lpad("\(row.messages)", 9), lpad(String(format: "%.0f", Double(row.outboxBytes) / 1024), 10),
                 ].joined(separator: " "))
         }

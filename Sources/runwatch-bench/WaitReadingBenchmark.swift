@@ -82,7 +82,10 @@ struct WaitReadingBenchmark {
         _ = try await Self.write(active, to: store, for: seconds)
         let cpu1 = ResourceUsage.cpuSeconds()
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            group.addTask { _ = try await Self.write(active, to: store, for: seconds, offset: 1); return [] }
+            group.addTask {
+                _ = try await Self.write(active, to: store, for: seconds, offset: 1)
+                return []
+            }
             for (job, reader) in readers.enumerated() {
                 group.addTask { try await Self.wait(reader, suite: "ci-\(job)", start: Double(job) / Double(waiters), for: seconds) }
             }
