@@ -22,23 +22,58 @@ enum SuiteFixture {
     }
 
     /// Ends `ids` as the poller would, in answers of 100 (one transaction each). `failing`:
-    /// every run ends badly (`failed`); otherwise Cekura's mix.
+    /// every run ends badly (`failed`); otherwise Cekura's mix. Each snapshot is what the
+    /// bulk decoder reads from the simulator's run object for that id; the objects are
+    /// rendered and decoded once per outcome and id class (rendering every one with
+    /// JSONEncoder was most of these tables' time) and the per-id fields filled in.
     static func end(_ ids: [RunID], in store: SQLiteRunStore, at: Date, failing: Bool = false, seed: UInt64 = 7) async throws {
         var rng = SplitMix64(seed: seed)
         let policy = WatchPolicy()
+        let templates = try Templates()
         for start in stride(from: 0, to: ids.count, by: 100) {
             let chunk = ids[start..<min(start + 100, ids.count)]
-            let body = JSONValue.array(
-                chunk.map { id in
-                    let (status, success) = failing ? ("failed", nil) : outcome(&rng)
-                    return SimulatedRunJSON.render(id: id, status: status, success: success, isFinal: true, oddities: false, rng: &rng)
-                }
-            ).encoded()
-            let updates = try BulkResponseDecoder.decode(body).compactMap { item -> RunUpdate? in
-                guard case .run(let snapshot) = item else { return nil }
+            let updates = chunk.map { id -> RunUpdate in
+                let (status, success) = failing ? ("failed", nil) : outcome(&rng)
+                let snapshot = templates.snapshot(id: id, status: status, success: success)
                 return RunTracker.observe(snapshot, run: TrackedRun(submittedAt: at.addingTimeInterval(-600)), at: at, policy: policy).1
             }
             try await store.record(PollRecord(at: at, polled: Array(chunk), updates: updates, messages: []))
+        }
+    }
+
+    /// Decoded simulator run objects for every outcome and every id modulo 20 (scenario
+    /// names cycle by 5, personalities by 4).
+    struct Templates {
+        static let cycle = 20
+        private var decoded: [String: RunSnapshot] = [:]
+
+        init() throws {
+            var rng = SplitMix64(seed: 3)
+            for (status, success) in SuiteFixture.mix.map({ ($0.status, $0.success) }) {
+                let body = JSONValue.array(
+                    (1...Self.cycle).map {
+                        SimulatedRunJSON.render(id: $0, status: status, success: success, isFinal: true, oddities: false, rng: &rng)
+                    }
+                ).encoded()
+                for case .run(let snapshot) in try BulkResponseDecoder.decode(body) {
+                    decoded[Self.key(snapshot.id, status, success)] = snapshot
+                }
+            }
+        }
+
+        private static func key(_ id: RunID, _ status: String, _ success: Bool?) -> String {
+            "\(id % cycle)/\(status)/\(success.map(String.init) ?? "nil")"
+        }
+
+        /// The simulator's object for `id` as decoded: its class's template with the id's
+        /// own duration, result id and recording link.
+        func snapshot(id: RunID, status: String, success: Bool?) -> RunSnapshot {
+            guard var snapshot = decoded[Self.key(id, status, success)] else { fatalError("no template for \(status)") }
+            snapshot.id = id
+            snapshot.duration = String(format: "%02d:%02d", (id % 5) + 1, id % 60)
+            snapshot.resultID = 90_000 + id / 100
+            snapshot.voiceRecordingURL = "https://recordings.example.invalid/runs/\(id)/recording.wav"
+            return snapshot
         }
     }
 
