@@ -16,7 +16,7 @@ extension RunSnapshot {
             do throws(JSONScanner.Failure) {
                 scanner.skipSpace()
                 try scanner.object { scanner, key throws(JSONScanner.Failure) in
-                    try fields.read(Self.storedKey(key, in: bytes), &scanner)
+                    try fields.read(StoredFields.field(key, in: bytes), &scanner)
                 }
                 scanner.skipSpace()
                 guard scanner.peek() == nil, !fields.wrongType else { return nil }
@@ -29,21 +29,39 @@ extension RunSnapshot {
         self = read
     }
 
-    private static func storedKey(_ key: JSONScanner.Key, in bytes: UnsafeBufferPointer<UInt8>) -> String {
-        switch key {
-        case .raw(let range): String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        case .unescaped(let text): text
-        }
-    }
 }
 
 /// The fields of one stored snapshot as they are read; `wrongType` when one had a type
 /// `init(from:)` would reject.
 private struct StoredFields {
+    enum Field: CaseIterable {
+        case id, status, success, scenarioName, agentName, personalityName, errorMessage
+        case endedReason, duration, voiceRecordingURL, resultID, projectID, anomalies
+    }
+
+    /// Each field's key as bytes: a key is matched without making a String of it.
+    static let names: [(bytes: [UInt8], field: Field)] = Field.allCases.map { (Array("\($0)".utf8), $0) }
+
+    static func field(_ key: JSONScanner.Key, in bytes: UnsafeBufferPointer<UInt8>) -> Field? {
+        switch key {
+        case .raw(let range):
+            let key = UnsafeBufferPointer(rebasing: bytes[range])
+            return names.first { $0.bytes.count == key.count && $0.bytes.elementsEqual(key) }?.field
+        case .unescaped(let text):
+            return names.first { $0.bytes.elementsEqual(text.utf8) }?.field
+        }
+    }
+
     var id: RunID?
     var status: String?
     var success: Bool?
-    var strings: [String: String] = [:]
+    var scenarioName: String?
+    var agentName: String?
+    var personalityName: String?
+    var errorMessage: String?
+    var endedReason: String?
+    var duration: String?
+    var voiceRecordingURL: String?
     var resultID: Int?
     var projectID: Int?
     var anomalies: [String] = []
@@ -52,21 +70,16 @@ private struct StoredFields {
     var snapshot: RunSnapshot? {
         guard let id, let status else { return nil }
         return RunSnapshot(
-            id: id, status: RunStatus(stored: status), success: success, scenarioName: strings["scenarioName"],
-            agentName: strings["agentName"], personalityName: strings["personalityName"], errorMessage: strings["errorMessage"],
-            endedReason: strings["endedReason"], duration: strings["duration"], voiceRecordingURL: strings["voiceRecordingURL"],
-            resultID: resultID, projectID: projectID, anomalies: anomalies)
+            id: id, status: RunStatus(stored: status), success: success, scenarioName: scenarioName, agentName: agentName,
+            personalityName: personalityName, errorMessage: errorMessage, endedReason: endedReason, duration: duration,
+            voiceRecordingURL: voiceRecordingURL, resultID: resultID, projectID: projectID, anomalies: anomalies)
     }
 
-    static let optionalStrings: Set<String> = [
-        "scenarioName", "agentName", "personalityName", "errorMessage", "endedReason", "duration", "voiceRecordingURL",
-    ]
-
-    mutating func read(_ key: String, _ scanner: inout JSONScanner) throws(JSONScanner.Failure) {
-        switch key {
-        case "id": id = try Self.int(&scanner, required: true, &wrongType)
-        case "status": status = try Self.string(&scanner, required: true, &wrongType)
-        case "success":
+    mutating func read(_ field: Field?, _ scanner: inout JSONScanner) throws(JSONScanner.Failure) {
+        switch field {
+        case .id: id = try Self.int(&scanner, required: true, &wrongType)
+        case .status: status = try Self.string(&scanner, required: true, &wrongType)
+        case .success:
             switch scanner.peek() {
             case UInt8(ascii: "t"):
                 try scanner.literal("true")
@@ -81,9 +94,9 @@ private struct StoredFields {
                 wrongType = true
                 try scanner.skipValue()
             }
-        case "resultID": resultID = try Self.int(&scanner, required: false, &wrongType)
-        case "projectID": projectID = try Self.int(&scanner, required: false, &wrongType)
-        case "anomalies":
+        case .resultID: resultID = try Self.int(&scanner, required: false, &wrongType)
+        case .projectID: projectID = try Self.int(&scanner, required: false, &wrongType)
+        case .anomalies:
             if scanner.peek() == UInt8(ascii: "n") {
                 try scanner.literal("null")
                 anomalies = []
@@ -99,10 +112,14 @@ private struct StoredFields {
                 wrongType = true
                 try scanner.skipValue()
             }
-        case let name where Self.optionalStrings.contains(name):
-            strings[name] = try Self.string(&scanner, required: false, &wrongType)
-        default:
-            try scanner.skipValue()
+        case .scenarioName: scenarioName = try Self.string(&scanner, required: false, &wrongType)
+        case .agentName: agentName = try Self.string(&scanner, required: false, &wrongType)
+        case .personalityName: personalityName = try Self.string(&scanner, required: false, &wrongType)
+        case .errorMessage: errorMessage = try Self.string(&scanner, required: false, &wrongType)
+        case .endedReason: endedReason = try Self.string(&scanner, required: false, &wrongType)
+        case .duration: duration = try Self.string(&scanner, required: false, &wrongType)
+        case .voiceRecordingURL: voiceRecordingURL = try Self.string(&scanner, required: false, &wrongType)
+        case nil: try scanner.skipValue()
         }
     }
 
