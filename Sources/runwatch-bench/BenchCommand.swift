@@ -20,6 +20,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
     @Flag(help: "Skip the delivery table.") var skipDelivery = false
     @Flag(help: "Skip the bulk decoder table.") var skipDecoder = false
+    @Flag(help: "Skip the suite and CI gate tables (suite service, suite messages, wait reads, JUnit/Markdown, store growth).")
+    var skipSuites = false
+    @Option(help: "Run (or failure) counts in the suite and CI gate tables, comma-separated.") var suiteRuns = "100,1000,10000"
+    @Option(help: "Suite and CI gate tables to print, comma-separated (service, messages, wait, verdicts, growth).")
+    var suiteTables = "service,messages,wait,verdicts,growth"
     @Option(help: "Bulk decoders to measure, comma-separated prefixes (scanner, JSONDecoder).") var decoders = "scanner,JSONDecoder"
     @Option(help: "Bodies of 100 runs in the decoder table (each decoded once per round, 7 rounds).") var decoderBodies = 20
     @Option(name: .customLong("ingest-ids"), help: "Ids in the ingest benchmark (spread over 100 files).") var ingestIDs = 1_000_000
@@ -51,10 +56,31 @@ struct BenchCommand: AsyncParsableCommand {
         if !skipDelivery {
             DeliveryBenchmark.print(try await DeliveryBenchmark(runs: 2000).run(), runs: 2000)
         }
+        if !skipSuites {
+            try await runSuiteTables()
+        }
         if !skipDecoder {  // last: it resets the kernel's peak RSS mark
             let bench = DecoderBenchmark(bodies: decoderBodies, rounds: 7, decoders: decoders.split(separator: ",").map(String.init))
             DecoderBenchmark.print(try bench.run(), bodies: bench.bodies, rounds: bench.rounds)
         }
+    }
+
+    /// Suites and the CI gate (issue 12); about half a minute.
+    func runSuiteTables() async throws {
+        let counts = suiteRuns.split(separator: ",").compactMap { Int($0) }
+        let tables = Set(suiteTables.split(separator: ",").map(String.init))
+        if tables.contains("service") {
+            let suites = SuiteCompletionBenchmark()
+            let looks = try await suites.runLooks()
+            SuiteCompletionBenchmark.print(looks: looks, completions: try await suites.runCompletions(sizes: counts))
+        }
+        if tables.contains("messages") { SuiteMessageBenchmark.print(SuiteMessageBenchmark(failureCounts: counts).run()) }
+        if tables.contains("wait") {
+            let wait = WaitReadingBenchmark(runCounts: counts)
+            WaitReadingBenchmark.print(reads: try await wait.runReads(), load: try await wait.runLoad())
+        }
+        if tables.contains("verdicts") { VerdictRenderBenchmark.print(VerdictRenderBenchmark(runCounts: counts).run()) }
+        if tables.contains("growth") { StoreGrowthBenchmark.print(try await StoreGrowthBenchmark(runs: counts.max() ?? 10_000).run()) }
     }
 }
 

@@ -39,6 +39,10 @@ package protocol NotificationSink: Sendable {
     /// needs less); `render(_:part:)` of it gives the same bytes as of the whole report.
     func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport
 
+    /// `storedSuitePart` of every part, in order (`suiteParts(report)` of them), in one
+    /// pass over the report: what completing a suite queues.
+    func storedSuiteParts(_ report: SuiteReport) -> [SuiteReport]
+
     /// Part `part` (1-based, ≤ `suiteParts(report)`) of a suite's summary
     /// (`suite.completed`). Deterministic: a retry sends the same bytes.
     func render(_ report: SuiteReport, part: Int) -> RenderedMessage

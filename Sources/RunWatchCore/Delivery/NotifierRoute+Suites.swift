@@ -8,12 +8,12 @@ extension NotifierRoute {
     package static func drafts(for report: SuiteReport, routing: RunRouting, routes: [NotifierRoute]) -> [OutboxDraft] {
         routes.flatMap { route -> [OutboxDraft] in
             guard route.suites.accepts(report), route.accepts(routing) else { return [] }
-            let sink = route.kind.sink
-            let parts = max(1, sink.suiteParts(report))
-            return (1...parts).map { part in
-                OutboxDraft(
+            // All parts at once: part by part would lay out every failure once per part.
+            return route.kind.sink.storedSuiteParts(report).enumerated().map { index, stored in
+                let part = index + 1
+                return OutboxDraft(
                     notifier: route.name, runID: 0, event: SuiteReport.eventType, idempotencyKey: report.idempotencyKey(part: part),
-                    payload: OutboxContent.suite(sink.storedSuitePart(report, part: part), part: part).encoded(), suite: report.instance)
+                    payload: OutboxContent.suite(stored, part: part).encoded(), suite: report.instance)
             }
         }
     }

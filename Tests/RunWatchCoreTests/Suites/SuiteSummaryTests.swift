@@ -207,6 +207,18 @@ import Testing
         #expect(WebhookSink().storedSuitePart(report, part: 1) == report, "a webhook's one body keeps the whole report")
     }
 
+    /// Completing a suite stores all parts in one pass (`storedSuiteParts`); it must store
+    /// exactly what asking part by part stores, for every sink and every size.
+    @Test(arguments: [0, 5, 299, 301, 700])
+    func storedPartsInOnePassMatchPartByPart(failing: Int) {
+        let report = F.report(
+            passed: 10, failing: (0..<failing).map { [RunStatus.completed, .failed, .timeout, .cancelled][$0 * 7 % 13 % 4] })
+        for sink in [SlackSink() as any NotificationSink, WebhookSink()] {
+            let parts = max(1, sink.suiteParts(report))
+            #expect(sink.storedSuiteParts(report) == (1...parts).map { sink.storedSuitePart(report, part: $0) }, "\(type(of: sink)), \(failing)")
+        }
+    }
+
     // MARK: helpers
 
     private func json(_ data: Data) throws -> [String: Any] {

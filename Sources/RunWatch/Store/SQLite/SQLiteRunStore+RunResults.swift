@@ -116,7 +116,7 @@ extension SQLiteRunStore: RunResults {
         let ended: Double? = row[6]
         return RunResult(
             id: row[0], status: status.map(RunStatus.init(stored:)), success: row[2], terminal: row[3],
-            snapshot: Self.decode(RunSnapshot.self, row[4]),
+            snapshot: (row[4] as String?).flatMap(RunSnapshot.init(stored:)),
             submittedAt: Date(timeIntervalSince1970: row[5]), endedAt: ended.map(Date.init(timeIntervalSince1970:)), links: links)
     }
 

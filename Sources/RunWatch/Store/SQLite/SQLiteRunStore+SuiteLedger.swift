@@ -89,7 +89,6 @@ extension SQLiteRunStore: SuiteLedger {
                 sql: "SELECT s.*, g.body AS routing_body FROM suites s LEFT JOIN routings g ON g.id = s.routing WHERE s.id = ?",
                 arguments: [id])
         else { return nil }
-        let decoder = JSONDecoder()
         let runs = try Row.fetchAll(
             db,
             sql: """
@@ -102,7 +101,7 @@ extension SQLiteRunStore: SuiteLedger {
             let ended: Double? = row["ended_at"]
             return RunResult(
                 id: row["id"], status: status.map(RunStatus.init(stored:)), success: row["success"], terminal: row["terminal"],
-                snapshot: snapshot.flatMap { try? decoder.decode(RunSnapshot.self, from: Data($0.utf8)) },
+                snapshot: snapshot.flatMap(RunSnapshot.init(stored:)),
                 submittedAt: Date(timeIntervalSince1970: row["submitted_at"]), endedAt: ended.map(Date.init(timeIntervalSince1970:)),
                 links: links)
         }

@@ -7,6 +7,8 @@ extension SlackSink {
 
     package func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport { SlackSuiteSummary.storedPart(report, part: part) }
 
+    package func storedSuiteParts(_ report: SuiteReport) -> [SuiteReport] { SlackSuiteSummary.storedParts(report) }
+
     package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
         Self.withPlainText(SlackSuiteSummary.render(report, part: part))
     }

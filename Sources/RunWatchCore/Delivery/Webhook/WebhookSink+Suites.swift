@@ -6,6 +6,8 @@ extension WebhookSink {
 
     package func storedSuitePart(_ report: SuiteReport, part: Int) -> SuiteReport { report }
 
+    package func storedSuiteParts(_ report: SuiteReport) -> [SuiteReport] { [report] }
+
     package func render(_ report: SuiteReport, part: Int) -> RenderedMessage {
         RenderedMessage(body: SuiteCompletedPayload.render(report).encoded())
     }
