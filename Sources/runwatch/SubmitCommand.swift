@@ -56,15 +56,7 @@ struct SubmitCommand: ParsableCommand {
             printError("no run ids given; nothing submitted")
             throw ExitCode(ExitStatus.usage)
         }
-        var labelMap: [String: String] = [:]
-        for label in labels {
-            let parts = label.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                printError("--label '\(label)' is not k=v; nothing submitted")
-                throw ExitCode(ExitStatus.usage)
-            }
-            labelMap[String(parts[0])] = String(parts[1])
-        }
+        var labelMap = try Self.labelMap(labels)
         if let suite, let label = labelMap["suite"], label != suite {
             printError("--suite differs from the 'suite' label; give one or make them equal; nothing submitted")
             throw ExitCode(ExitStatus.usage)
@@ -96,6 +88,20 @@ struct SubmitCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode(ExitStatus.cantCreate)
         }
+    }
+
+    /// `--label k=v` values (`submit`, `wait`).
+    static func labelMap(_ labels: [String]) throws -> [String: String] {
+        var map: [String: String] = [:]
+        for label in labels {
+            let parts = label.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                printError("--label '\(UntrustedText.printable(label, limit: 200))' is not k=v; nothing submitted")
+                throw ExitCode(ExitStatus.usage)
+            }
+            map[String(parts[0])] = String(parts[1])
+        }
+        return map
     }
 
     /// `--result` values: positive integers, at most `SpoolLimits.maxResultIDs` distinct.

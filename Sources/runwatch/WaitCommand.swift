@@ -222,27 +222,12 @@ struct WaitCommand: AsyncParsableCommand {
             }
             runIDs.append(id)
         }
-        var resultIDs: [ResultID] = []
-        for token in results {
-            guard let id = SpoolFileParser.runID(Substring(token)) else {
-                printError("--result '\(token)' is not a result id (want a positive integer); nothing submitted")
-                throw ExitCode(ExitStatus.dataError)
-            }
-            resultIDs.append(id)
-        }
+        let resultIDs = try SubmitCommand.resultIDs(results)
         guard !runIDs.isEmpty || !resultIDs.isEmpty || suite != nil else {
             printError("nothing to wait for: give run ids, --result or --suite")
             throw ExitCode(ExitStatus.usage)
         }
-        var labelMap: [String: String] = [:]
-        for label in labels {
-            let parts = label.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                printError("--label '\(label)' is not k=v; nothing submitted")
-                throw ExitCode(ExitStatus.usage)
-            }
-            labelMap[String(parts[0])] = String(parts[1])
-        }
+        let labelMap = try SubmitCommand.labelMap(labels)
         let limits = SpoolLimits.default
         guard Set(runIDs).count <= limits.maxRunIDs, Set(resultIDs).count <= limits.maxResultIDs else {
             printError(
