@@ -36,9 +36,14 @@ import Testing
                 let (again, againOutput) = try await wait(h, ["--timeout", "40s", "--suite", "ci-43", "--result", "8124"])
                 #expect(again == 0, "\(againOutput)")
                 #expect(againOutput.contains("passed: 2 of 2 passed"), "\(againOutput)")
-                // Its runs joined the suite named now, so the daemon's verdict of ci-43 has them too.
-                let suite = try #require(try await h.daemon.store.suiteResults(named: "ci-43", instance: nil, links: .none))
-                #expect(suite.report.runs.map(\.id).sorted() == [9101, 9102])
+                // Its runs join the suite named now, so the daemon's verdict of ci-43 has them
+                // too. The wait can judge from the known result's runs before the daemon has
+                // ingested its spool file (one scan interval), so wait for the ingest.
+                let joined = await waitUntil(timeout: .seconds(60), every: .milliseconds(100)) {
+                    let suite = try? await h.daemon.store.suiteResults(named: "ci-43", instance: nil, links: .none)
+                    return suite?.report.runs.map(\.id).sorted() == [9101, 9102]
+                }
+                #expect(joined, "the runs of known result 8124 joined suite ci-43")
 
                 // A retried CI job: the same suite name and result once more.
                 let (retry, retryOutput) = try await wait(h, ["--timeout", "40s", "--suite", "ci-42", "--result", "8123"])
