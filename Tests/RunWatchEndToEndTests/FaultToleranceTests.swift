@@ -13,7 +13,9 @@ import Testing
         options.stageSeconds = 1...5
         options.unknownStatusRate = 0.2
         options.faults.serverErrorRate = 0.10
-        options.faults.truncateRate = 0.02
+        // 6 %: over the ~100 answers of a run, at 2 % no answer was truncated about one run
+        // in eight (seen in CI), and the test asserts every fault fired.
+        options.faults.truncateRate = 0.06
         options.faults.rateLimitRate = 0.05
         options.faults.retryAfterSeconds = 1
         options.faults.oddityRate = 0.3

@@ -103,7 +103,12 @@ import Testing
                 #expect(done, "every result expanded despite the faults")
                 let counters = h.simulator.counters
                 #expect(counters.resultServerErrors > 0 && counters.resultRateLimited > 0 && counters.resultMalformed > 0, "\(counters)")
-                #expect(counters.requestsInsideRetryAfter == 0, "a 429 on a result read holds every request")
+                // A 429 on a result read holds every request that has not started; a poll
+                // already on its way while the 429 travels back may land inside the window
+                // (as in FaultToleranceTests: at most one before and one after, per 429).
+                #expect(
+                    counters.requestsInsideRetryAfter <= 2 * (counters.resultRateLimited + counters.rateLimited),
+                    "a 429 on a result read holds every request: \(counters)")
             }
         }
     }
