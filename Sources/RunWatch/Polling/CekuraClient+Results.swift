@@ -12,11 +12,7 @@ extension CekuraClient {
 
     package func readResult(_ id: ResultID, now: @Sendable () -> Date) async -> ResultExpansion.Read {
         let path = resultsPath.replacingOccurrences(of: "{id}", with: String(id))
-        var request = HTTPClientRequest(url: "\(baseURL)\(path)")
-        request.method = .GET
-        request.headers.add(name: "X-CEKURA-API-KEY", value: apiKey.value)
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
+        let request = get(path)
         do {
             let response = try await http.boundedExchange(request, deadline: timeout, limit: maxBodyBytes, overflow: .fail)
             if RedirectAnswer.isRedirect(response.status) {

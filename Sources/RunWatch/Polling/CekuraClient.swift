@@ -39,13 +39,20 @@ package struct CekuraClient: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    package func fetch(_ ids: [RunID], now: @Sendable () -> Date) async -> BulkAnswer {
-        let list = ids.map(String.init).joined(separator: ",")
-        var request = HTTPClientRequest(url: "\(baseURL)\(bulkPath)?run_ids=\(list)")
+    /// A GET of `pathAndQuery` on the API, with the key and runwatch's headers (bulk and
+    /// results requests alike).
+    func get(_ pathAndQuery: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: "\(baseURL)\(pathAndQuery)")
         request.method = .GET
         request.headers.add(name: "X-CEKURA-API-KEY", value: apiKey.value)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "runwatch/\(RunWatchVersion.current)")
+        return request
+    }
+
+    package func fetch(_ ids: [RunID], now: @Sendable () -> Date) async -> BulkAnswer {
+        let list = ids.map(String.init).joined(separator: ",")
+        let request = get("\(bulkPath)?run_ids=\(list)")
         do {
             let response = try await http.boundedExchange(request, deadline: timeout, limit: maxBodyBytes, overflow: .fail)
             if RedirectAnswer.isRedirect(response.status) {
