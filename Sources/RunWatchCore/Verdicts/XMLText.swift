@@ -9,7 +9,13 @@ package enum XMLText {
 
     /// Character data: `&`, `<` and `>` as entities (`>` too, so `]]>` cannot appear),
     /// forbidden characters replaced. Line breaks and tabs stay.
-    package static func content(_ text: String) -> String {
+    package static func content(_ text: String) -> String { escape(text, inAttribute: false) }
+
+    /// An attribute value inside double quotes: also both quotes, and line breaks and tabs
+    /// as character references (a parser would otherwise normalise them to spaces).
+    package static func attribute(_ text: String) -> String { escape(text, inAttribute: true) }
+
+    private static func escape(_ text: String, inAttribute: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -18,28 +24,11 @@ package enum XMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\r": out += "&#13;"  // a bare CR would be read back as a line feed
-            default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
-    }
-
-    /// An attribute value inside double quotes: also both quotes, and line breaks and tabs
-    /// as character references (a parser would otherwise normalise them to spaces).
-    package static func attribute(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
+            case "\"" where inAttribute: out += "&quot;"
+            case "'" where inAttribute: out += "&apos;"
+            case "\n" where inAttribute: out += "&#10;"
+            case "\t" where inAttribute: out += "&#9;"
+            default: out.unicodeScalars.append(allowed(scalar) ? scalar : replacement.unicodeScalars.first!)
             }
         }
         return out
