@@ -16,6 +16,11 @@ package struct Configuration: Sendable, Equatable {
     /// Prometheus metrics and /healthz on this `host:port` (a bare port means loopback).
     /// Off when unset.
     package var metricsListen: String?
+    /// The read-only web console (and its `/api/v1` JSON) on this `host:port` (a bare
+    /// port means loopback). Off when unset. May equal `metrics_listen`: one server then
+    /// answers both.
+    package var consoleListen: String?
+    package var console = Console()
     package var notifiers: [Notifier] = []
     package var suites = Suites()
 
@@ -51,6 +56,19 @@ package struct Configuration: Sendable, Equatable {
         /// suites link to `<dashboard_url>/results/<result_id>`. Unset: no links.
         package var dashboardURL: String?
         package init() {}
+    }
+
+    /// How people reach the console, for links in messages.
+    package struct Console: Sendable, Equatable {
+        /// The console's address as people reach it (usually a reverse proxy), e.g.
+        /// `https://runwatch.example.com`; Slack messages link to its pages. Unset: no links.
+        package var publicURL: String?
+        package init() {}
+    }
+
+    /// Links into the console made from `console.public_url` (none when unset).
+    package var consoleLinks: ConsoleLinks {
+        ConsoleLinks(base: console.publicURL)
     }
 
     /// Links into the dashboard made from `cekura.dashboard_url` (none when unset).

@@ -54,7 +54,8 @@ extension Configuration {
 
 extension Configuration: Decodable {
     enum Keys: String, CodingKey, CaseIterable {
-        case api, cekura, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, notifiers, suites
+        case api, cekura, watch, spool_dir, state_dir, spool_scan_interval, log_level, metrics_listen, console_listen, console, notifiers
+        case suites
     }
 
     package init(from decoder: any Decoder) throws {
@@ -69,6 +70,8 @@ extension Configuration: Decodable {
         spoolScanInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .spool_scan_interval)?.value ?? spoolScanInterval
         logLevel = try c.decodeIfPresent(String.self, forKey: .log_level) ?? logLevel
         metricsListen = try c.decodeIfPresent(String.self, forKey: .metrics_listen)
+        consoleListen = try c.decodeIfPresent(String.self, forKey: .console_listen)
+        console = try c.decodeIfPresent(Console.self, forKey: .console) ?? console
         notifiers = try c.decodeIfPresent([Notifier].self, forKey: .notifiers) ?? []
         suites = try c.decodeIfPresent(Suites.self, forKey: .suites) ?? suites
     }
@@ -111,6 +114,17 @@ extension Configuration.Cekura: Decodable {
         let c = try decoder.container(keyedBy: Keys.self)
         self.init()
         dashboardURL = try c.decodeIfPresent(String.self, forKey: .dashboard_url)
+    }
+}
+
+extension Configuration.Console: Decodable {
+    enum Keys: String, CodingKey, CaseIterable { case public_url }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Keys.self)
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        publicURL = try c.decodeIfPresent(String.self, forKey: .public_url)
     }
 }
 

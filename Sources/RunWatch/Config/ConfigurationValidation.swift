@@ -43,6 +43,7 @@ extension Configuration {
         scan(top, allowed: Keys.allCases.map(\.rawValue), at: "")
         if let api = top["api"]?.mapping { scan(api, allowed: API.Keys.allCases.map(\.rawValue), at: "api") }
         if let cekura = top["cekura"]?.mapping { scan(cekura, allowed: Cekura.Keys.allCases.map(\.rawValue), at: "cekura") }
+        if let console = top["console"]?.mapping { scan(console, allowed: Console.Keys.allCases.map(\.rawValue), at: "console") }
         if let watch = top["watch"]?.mapping { scan(watch, allowed: Watch.Keys.allCases.map(\.rawValue), at: "watch") }
         if let suites = top["suites"]?.mapping { scan(suites, allowed: Suites.Keys.allCases.map(\.rawValue), at: "suites") }
         for (index, notifier) in (top["notifiers"]?.sequence ?? []).enumerated() {
@@ -101,6 +102,12 @@ extension Configuration {
             "must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         if let listen = metricsListen {
             check(RunWatchMetrics.parseListen(listen) != nil, "metrics_listen", "'\(listen)' is not host:port or a port, e.g. 127.0.0.1:9464")
+        }
+        if let listen = consoleListen {
+            check(RunWatchMetrics.parseListen(listen) != nil, "console_listen", "'\(listen)' is not host:port or a port, e.g. 127.0.0.1:9465")
+        }
+        if let url = console.publicURL, let problem = URLPolicy.consolePublicURLProblem(url) {
+            check(false, "console.public_url", problem)
         }
         var names: Set<String> = []
         for (index, notifier) in notifiers.enumerated() {

@@ -17,10 +17,17 @@ package final class Daemon: Sendable {
     package let heartbeat: Heartbeat
     package let expander: ResultExpander
     package let suites: SuiteService
+    /// What the daemon did minute by minute (the console's charts).
+    package let activity: ActivityRecorder
+    /// The console's server when `console_listen` names its own address (nil when off or
+    /// when it shares the metrics endpoint).
+    package let console: ConsoleEndpoint?
+    /// The metrics endpoint (which also serves the console when both share an address).
+    package let metrics: MetricsEndpoint?
     /// In group order; graceful shutdown runs in reverse: systemd is told first, then
     /// ingest stops, then polling, then the delivery queues finish their current message.
     package let services: [any Service]
-    private let configuration: Mutex<Configuration>
+    private let configuration: CurrentConfiguration
     private let environment: [String: String]
     private let systemd: SystemdNotifier
     private let http: OutboundHTTP
@@ -28,11 +35,12 @@ package final class Daemon: Sendable {
     /// Held until the daemon is gone (see `InstanceLock`).
     private let lock: InstanceLock
 
-    package var currentConfiguration: Configuration { configuration.withLock { $0 } }
+    package var currentConfiguration: Configuration { configuration.current }
 
     private init(
         store: SQLiteRunStore, poller: Poller, status: StatusBoard, delivery: DeliveryService, heartbeat: Heartbeat,
-        expander: ResultExpander, suites: SuiteService, services: [any Service], configuration: Configuration,
+        expander: ResultExpander, suites: SuiteService, activity: ActivityRecorder, console: ConsoleEndpoint?, metrics: MetricsEndpoint?,
+        services: [any Service], configuration: CurrentConfiguration,
         environment: [String: String],
         systemd: SystemdNotifier, http: OutboundHTTP, logger: Logger, lock: InstanceLock
     ) {
@@ -44,8 +52,11 @@ package final class Daemon: Sendable {
         self.heartbeat = heartbeat
         self.expander = expander
         self.suites = suites
+        self.activity = activity
+        self.console = console
+        self.metrics = metrics
         self.services = services
-        self.configuration = Mutex(configuration)
+        self.configuration = configuration
         self.environment = environment
         self.systemd = systemd
         self.http = http
@@ -111,6 +122,7 @@ package final class Daemon: Sendable {
 
         let status = StatusBoard(systemd: systemd)
         let heartbeat = Heartbeat()
+        let activity = ActivityRecorder()
         let outboxChanged: @Sendable () async -> Void = {
             // An indexed count of pending rows, not the full summary: this runs after
             // every batch of deliveries.
@@ -159,20 +171,47 @@ package final class Daemon: Sendable {
             settings: ResultExpander.settings(configuration), store: store, poller: poller, heartbeat: heartbeat, logger: logger, now: now,
             random: random)
 
-        var metrics: [any Service] = []
+        let current = CurrentConfiguration(configuration)
+        let consoleHandler = configuration.consoleListen.map { _ in
+            ConsoleHandler(
+                context: ConsoleContext(
+                    store: store, status: status, activity: activity, facts: { ConsoleFacts(current.current) }, now: now),
+                logger: logger)
+        }
+        // One server when both name the same address: the console answers what is not
+        // /metrics or /healthz.
+        let shared =
+            configuration.consoleListen.flatMap(RunWatchMetrics.parseListen).map { "\($0.host):\($0.port)" }
+            == configuration.metricsListen.flatMap(RunWatchMetrics.parseListen).map { "\($0.host):\($0.port)" }
+        var servers: [any Service] = []
+        var metricsEndpoint: MetricsEndpoint?
         if let listen = configuration.metricsListen, let registry {
             do {
                 let endpoint = try await MetricsEndpoint.bind(
-                    listen: listen, registry: registry, heartbeat: heartbeat, status: status, logger: logger)
-                metrics = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]
+                    listen: listen, registry: registry, heartbeat: heartbeat, status: status, console: shared ? consoleHandler : nil,
+                    logger: logger)
+                metricsEndpoint = endpoint
+                servers = [endpoint, MetricsSampler(poller: poller, store: store, notifiers: { configuration.notifiers.map(\.name) })]
             } catch let error as Daemon.StartError {
                 throw error
             } catch {
                 throw StartError(description: "metrics_listen '\(listen)': cannot listen: \(error)")
             }
         }
+        var consoleEndpoint: ConsoleEndpoint?
+        if let listen = configuration.consoleListen, let consoleHandler, !shared {
+            do {
+                let endpoint = try await ConsoleEndpoint.bind(listen: listen, handler: consoleHandler, logger: logger)
+                consoleEndpoint = endpoint
+                servers.append(endpoint)
+            } catch let error as Daemon.StartError {
+                throw error
+            } catch {
+                throw StartError(description: "console_listen '\(listen)': cannot listen: \(error)")
+            }
+        }
         let services: [any Service] =
-            [OutboundHTTPService(http: http)] + metrics + [
+            [OutboundHTTPService(http: http)] + servers + [
                 delivery,
                 MaintenanceService(store: store, retention: configuration.watch.retention, logger: logger, now: now),
                 poller,
@@ -185,8 +224,8 @@ package final class Daemon: Sendable {
             ]
         return Daemon(
             store: store, poller: poller, status: status, delivery: delivery, heartbeat: heartbeat, expander: expander, suites: suites,
-            services: services,
-            configuration: configuration, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
+            activity: activity, console: consoleEndpoint, metrics: metricsEndpoint, services: services,
+            configuration: current, environment: environment, systemd: systemd, http: http, logger: logger, lock: lock)
     }
 
     private static func makeClient(_ configuration: Configuration, environment: [String: String], http: HTTPClient) throws -> CekuraClient {
@@ -231,6 +270,9 @@ package final class Daemon: Sendable {
         guard new.metricsListen == old.metricsListen else {
             throw ReloadError(description: "metrics_listen cannot change on reload; restart to move the metrics endpoint")
         }
+        guard new.consoleListen == old.consoleListen else {
+            throw ReloadError(description: "console_listen cannot change on reload; restart to move the console")
+        }
         guard new.spoolDir == old.spoolDir else {
             throw ReloadError(description: "spool_dir cannot change on reload ('\(old.spoolDir)' → '\(new.spoolDir)'); restart to move the spool")
         }
@@ -247,7 +289,7 @@ package final class Daemon: Sendable {
         expander.reconfigure(ResultExpander.settings(new))
         suites.reconfigure(Self.suiteSettings(new))
         status.update { $0.disabledNotifiers = [] }
-        configuration.withLock { $0 = new }
+        configuration.replace(with: new)
     }
 
     /// The SIGHUP path: tells systemd, reads the file, applies it or keeps the old one.

@@ -59,6 +59,8 @@ package final class LoopbackHTTPServer: Sendable {
 
         package static let generous = Limits(maxBodyBytes: 64 * 1024 * 1024, maxConnections: 4096, idleTimeout: nil)
         package static let metrics = Limits(maxBodyBytes: 0, maxConnections: 16, idleTimeout: .seconds(10))
+        /// A browser opens up to six connections per tab; a few people at once fit.
+        package static let console = Limits(maxBodyBytes: 0, maxConnections: 32, idleTimeout: .seconds(10))
     }
 
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>

@@ -11,13 +11,16 @@ package final class MetricsEndpoint: Service {
 
     package var baseURL: String { server.baseURL }
 
+    /// With `console`, what is not `/metrics` or `/healthz` goes to the console (one
+    /// server when `console_listen` equals `metrics_listen`).
     package static func bind(
-        listen: String, registry: PrometheusCollectorRegistry, heartbeat: Heartbeat, status: StatusBoard, logger: Logger
+        listen: String, registry: PrometheusCollectorRegistry, heartbeat: Heartbeat, status: StatusBoard, console: ConsoleHandler? = nil,
+        logger: Logger
     ) async throws -> MetricsEndpoint {
         guard let (host, port) = RunWatchMetrics.parseListen(listen) else {
             throw Daemon.StartError(description: "metrics_listen: '\(listen)' is not host:port or a port")
         }
-        let server = try await LoopbackHTTPServer.bind(host: host, port: port, limits: .metrics) { request in
+        let server = try await LoopbackHTTPServer.bind(host: host, port: port, limits: console == nil ? .metrics : .console) { request in
             switch (request.method, request.path) {
             case ("GET", "/metrics"):
                 return .respond(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(registry.emitToBuffer()))
@@ -26,6 +29,7 @@ package final class MetricsEndpoint: Service {
                 let body = stalled.isEmpty ? "ok: \(status.current.rendered)\n" : "stalled: \(stalled.joined(separator: " "))\n"
                 return .text(stalled.isEmpty ? 200 : 503, body)
             default:
+                if let console { return await console.respond(request) }
                 return .text(404, "not found; try /metrics or /healthz\n")
             }
         }

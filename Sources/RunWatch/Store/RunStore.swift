@@ -6,4 +6,4 @@ import RunWatchCore
 /// clear contract to meet. SQLite (`SQLiteRunStore`) is the embedded default; nothing
 /// outside the store knows SQL. Every method is one transaction: what it returns has been
 /// committed.
-package typealias RunStore = RunLedger & Outbox & DaemonNotes & Reports & SuiteLedger & ResultLedger & RunResults
+package typealias RunStore = RunLedger & Outbox & DaemonNotes & Reports & SuiteLedger & ResultLedger & RunResults & ConsoleReads

@@ -1,0 +1,5 @@
+import Foundation
+import GRDB
+import RunWatchCore
+
+extension SQLiteRunStore: ConsoleReads {}
