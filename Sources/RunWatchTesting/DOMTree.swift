@@ -12,7 +12,9 @@ package struct DOMNode: Sendable, Decodable {
     package var children: [DOMNode]
 
     enum CodingKeys: String, CodingKey {
-        case tag, attributes = "attrs", text, children
+        case tag
+        case attributes = "attrs"
+        case text, children
     }
 
     package subscript(_ attribute: String) -> String? { attributes[attribute] }

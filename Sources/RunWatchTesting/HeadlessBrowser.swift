@@ -53,7 +53,9 @@ package struct HeadlessBrowser: Sendable {
     }
 
     /// Writes a PNG of `url` rendered in a `width`×`height` window to `file`.
-    package func screenshot(_ url: String, to file: String, width: Int = 1280, height: Int = 1600, timeout: Duration = .seconds(90))
+    package func screenshot(
+        _ url: String, to file: String, width: Int = 1280, height: Int = 1600, timeout: Duration = .seconds(90)
+    )
         async throws
     {
         try? FileManager.default.removeItem(atPath: file)

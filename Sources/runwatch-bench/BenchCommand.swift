@@ -20,6 +20,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the ingest and start-up table.") var skipIngest = false
     @Flag(help: "Skip the delivery table.") var skipDelivery = false
     @Flag(help: "Skip the bulk decoder table.") var skipDecoder = false
+    @Flag(help: "Skip the console CPU table (the daemon as a child process, idle vs one page view per second).") var skipConsole = false
+    @Option(help: "Seconds per window of the console CPU table (2 idle and 2 console windows).") var consoleSeconds = 25.0
+    @Option(help: "Runs the daemon watches in the console CPU table.") var consoleRuns = 2000
     @Flag(help: "Skip the suite and CI gate tables (suite service, suite messages, wait reads, JUnit/Markdown, store growth).")
     var skipSuites = false
     @Option(help: "Run (or failure) counts in the suite and CI gate tables, comma-separated.") var suiteRuns = "100,1000,10000"
@@ -58,6 +61,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if !skipSuites {
             try await runSuiteTables()
+        }
+        if !skipConsole {
+            let benchmark = ConsoleBenchmark(runs: consoleRuns, rps: rps, windowSeconds: consoleSeconds, repeats: 2)
+            benchmark.printTable(try await benchmark.run())
         }
         if !skipDecoder {  // last: it resets the kernel's peak RSS mark
             let bench = DecoderBenchmark(bodies: decoderBodies, rounds: 7, decoders: decoders.split(separator: ",").map(String.init))
