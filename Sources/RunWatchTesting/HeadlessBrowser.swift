@@ -30,7 +30,9 @@ package struct HeadlessBrowser: Sendable {
     /// Where Debian (and most distributions) put it.
     package static let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
 
-    package static func availability(environment: [String: String] = ProcessInfo.processInfo.environment) -> Availability {
+    package static func availability(
+        environment: [String: String] = ProcessInfo.processInfo.environment, candidates: [String] = candidates
+    ) -> Availability {
         if let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
             return .available(HeadlessBrowser(executable: path))
         }
