@@ -146,7 +146,9 @@ import Testing
         let shown = Dictionary(runRows.map { ($0["data-run"] ?? "", $0["data-outcome"] ?? "") }) { first, _ in first }
         let stored = Dictionary(uniqueKeysWithValues: report.runs.map { (String($0.id), $0.outcome?.rawValue ?? "running") })
         #expect(runRows.count == report.runs.count && shown == stored)
-        #expect(suite.all.contains { $0.children.isEmpty && $0.text.contains(hostileLabel) }, "the suite's label is shown, as text")
+        // With no script element on the page (checked for every page), the label in the
+        // page's text means it was rendered as text.
+        #expect(suite.text.contains(hostileLabel), "the suite's label is shown, as text")
 
         // The run page: its transitions and every message about it with its attempts.
         let run = try #require(doms[pages.run])
@@ -155,7 +157,7 @@ import Testing
         let shownDeliveries = deliveryRows.map { "\($0["data-notifier"] ?? "")/\($0["data-state"] ?? "")" }.sorted()
         #expect(shownDeliveries == failedRun.deliveries.map { "\($0.notifier)/\($0.state)" }.sorted())
         #expect(run.elements("li", classes: ["attempt"]).count == failedRun.deliveries.map(\.attempts).reduce(0, +))
-        #expect(run.all.contains { $0.children.isEmpty && $0.text.contains(hostileLabel) }, "the run's label is shown, as text")
+        #expect(run.text.contains(hostileLabel), "the run's label is shown, as text")
 
         // Deliveries: what is pending and what died, per notifier.
         let deliveries = try #require(doms["/deliveries"])
