@@ -62,6 +62,10 @@ struct ConsoleBenchmark {
     }
 
     func run() async throws -> Result {
+        let binary = builtProduct("runwatch")
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Failure(description: "no runwatch binary beside runwatch-bench (\(binary)); scripts/bench builds it")
+        }
         let sim = simulator()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-bench-console-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
