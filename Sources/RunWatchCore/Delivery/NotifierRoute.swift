@@ -49,7 +49,8 @@ package struct NotifierRoute: Sendable, Equatable {
         if routes.contains(where: \.transitions) {
             for change in updates.compactMap(\.transition) {
                 let routing = runs[change.runID]?.routing ?? RunRouting()
-                drafts += Self.drafts(for: TransitionNotice(transition: change, labels: routing.labels), routing: routing, routes: routes)
+                let notice = TransitionNotice(transition: change, labels: routing.labels, console: console)
+                drafts += Self.drafts(for: notice, routing: routing, routes: routes)
             }
         }
         for update in updates {

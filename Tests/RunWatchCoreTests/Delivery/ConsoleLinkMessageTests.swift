@@ -114,6 +114,21 @@ import Testing
         #expect(try data(plain)["console_url"] == nil, "absent, not null: bodies queued before the console stay byte for byte")
     }
 
+    @Test func transitionPayloadsCarryTheRunPageOnlyWhenConfigured() throws {
+        let change = RunUpdate(
+            snapshot: RunSnapshot(id: 8, status: .running), previous: RunState(status: .pending), current: RunState(status: .running),
+            transition: Transition(runID: 8, from: .pending, to: .running, at: t0), outcome: nil, ended: false)
+        let route = NotifierRoute(name: "ci", kind: .webhook, events: [], transitions: true)
+        func bodies(_ console: ConsoleLinks) throws -> [[String: Any]] {
+            try NotifierRoute.drafts(for: [change], runs: [:], routes: [route], at: t0, console: console).map { draft in
+                guard case .transition(let notice)? = OutboxContent.decode(draft.payload) else { throw CancellationError() }
+                return try data(WebhookSink().render(notice).body)
+            }
+        }
+        #expect(try bodies(console).map { $0["console_url"] as? String } == ["https://runwatch.example.com/ops/runs/8"])
+        #expect(try bodies(.none).allSatisfy { $0["console_url"] == nil })
+    }
+
     @Test func suiteCompletedCarriesTheInstancesPageOnlyWhenConfigured() throws {
         let report = F.report(passed: 3, failing: [.failed])
         let linked = try data(WebhookSink().render(report.linked(console), part: 1).body)
