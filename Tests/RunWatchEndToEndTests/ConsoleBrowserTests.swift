@@ -133,10 +133,18 @@ import Testing
             #expect(!chart.elements("svg").isEmpty, "each chart figure holds its server-rendered SVG")
         }
 
-        // Suites: the instance is listed.
+        // Suites: the instance is listed, and its link (a name with a space and a β, so
+        // percent-encoded) leads the browser to its page.
         let suites = try #require(doms["/suites"])
         let suiteRows = suites.element(id: "suites")?.elements("tr", classes: ["suite"]) ?? []
-        #expect(suiteRows.contains { $0["data-suite"] == suiteName && $0["data-instance"] == String(report.instance) })
+        let suiteRow = suiteRows.first { $0["data-suite"] == suiteName && $0["data-instance"] == String(report.instance) }
+        #expect(suiteRow != nil, "the suite instance is listed")
+        if let href = suiteRow?.elements("a").first?["href"] {
+            let linked = try await DOMNode.parse(try await browser.dumpDOM(href.hasPrefix("/") ? console + href : href))
+            #expect(linked.element(id: "suite-runs")?.integer == report.runs.count, "the suites page's link \(href) leads to the suite")
+        } else {
+            Issue.record("the suite's row has no link")
+        }
 
         // The suite page: every run with its outcome.
         let suite = try #require(doms[pages.suite])
@@ -158,6 +166,15 @@ import Testing
         #expect(shownDeliveries == failedRun.deliveries.map { "\($0.notifier)/\($0.state)" }.sorted())
         #expect(run.elements("li", classes: ["attempt"]).count == failedRun.deliveries.map(\.attempts).reduce(0, +))
         #expect(run.text.contains(hostileLabel), "the run's label is shown, as text")
+        // The suite page links each run to its page.
+        let failedRow = runRows.first { $0["data-run"] == "3" }
+        if let href = failedRow?.elements("a").first?["href"] {
+            let linked = try await DOMNode.parse(try await browser.dumpDOM(href.hasPrefix("/") ? console + href : href))
+            let history = try #require(try await store.history(of: 3))
+            #expect(linked.element(id: "transitions")?.elements("li").count == history.transitions.count, "\(href) is run 3's page")
+        } else {
+            Issue.record("the suite page's row of run 3 has no link")
+        }
 
         // Deliveries: what is pending and what died, per notifier.
         let deliveries = try #require(doms["/deliveries"])
