@@ -3,11 +3,11 @@ import Foundation
 /// The parts of an `SVGChart`: merging to the point limit, axes, bars and lines.
 extension SVGChart {
     /// The y scale: 0 to a round top, with round ticks (1, 2 or 5 × 10ⁿ apart).
-    struct YAxis {
-        var top: Double
-        var tick: Double
+    package struct YAxis: Sendable {
+        package var top: Double
+        package var tick: Double
 
-        init(covering highest: Double) {
+        package init(covering highest: Double) {
             guard highest > 0 else {
                 (top, tick) = (1, 0.5)
                 return
@@ -17,15 +17,16 @@ extension SVGChart {
             let residual = raw / magnitude
             let nice: Double = residual <= 1 ? 1 : residual <= 2 ? 2 : residual <= 5 ? 5 : 10
             tick = nice * magnitude
-            top = max(tick, (highest / tick).rounded(.up) * tick)
+            // A hair below the ratio: 0.003 / 0.001 is 3.0000000000000004 in binary.
+            top = max(tick, (highest / tick - 1e-9).rounded(.up) * tick)
         }
 
-        var ticks: [Double] {
+        package var ticks: [Double] {
             let count = Int((top / tick).rounded())
             return (0...max(1, count)).map { Double($0) * tick }
         }
 
-        func y(_ value: Double) -> Double {
+        package func y(_ value: Double) -> Double {
             let fraction = top > 0 ? min(1, max(0, value / top)) : 0
             return Layout.plotBottom - fraction * (Layout.plotBottom - Layout.plotTop)
         }
@@ -33,7 +34,7 @@ extension SVGChart {
 
     /// The series with at most `maxPoints` points each: every `factor` neighbours become
     /// one point holding their largest value (nil when none has one).
-    static func merge(_ series: [Series], maxPoints: Int) -> (series: [Series], points: Int, factor: Int) {
+    package static func merge(_ series: [Series], maxPoints: Int) -> (series: [Series], points: Int, factor: Int) {
         let longest = series.map(\.values.count).max() ?? 0
         let factor = max(1, (longest + maxPoints - 1) / maxPoints)
         let points = (longest + factor - 1) / factor
@@ -142,11 +143,14 @@ extension SVGChart {
         return magnitude % 10 == 0 ? "\(sign)\(magnitude / 10)" : "\(sign)\(magnitude / 10).\(magnitude % 10)"
     }
 
-    /// A tick value for people: `0`, `0.25`, `40`, `1.5k`, `20M`; no locale, at most 3 decimals.
+    /// A tick value for people: `0`, `0.25`, `40`, `1.5k`, `20M`, `5e299`; no locale, at most 3 decimals.
     package static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let magnitude = abs(value)
-        if magnitude >= 1e15 { return "\(value)" }
+        if magnitude >= 1e15 {
+            let exponent = Int(log10(magnitude).rounded(.down))
+            return decimal(value / pow(10, Double(exponent)), places: 1) + "e\(exponent)"
+        }
         for (unit, suffix) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")] where magnitude >= unit {
             return decimal(value / unit, places: 1) + suffix
         }
