@@ -101,22 +101,28 @@ package final class LoopbackHTTPServer: Sendable {
         self.port = channel.channel.localAddress?.port ?? 0
     }
 
-    /// Serves until the task is cancelled.
+    /// Serves until the task is cancelled, then returns: cancellation is how services stop
+    /// it (`cancelWhenGracefulShutdown`), not an error; thrown, it made a graceful shutdown
+    /// end the whole ServiceGroup with an error.
     package func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await channel.executeThenClose { inbound in
-                for try await connection in inbound {
-                    guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
-                        open.subtract(1, ordering: .relaxed)
-                        try? await connection.executeThenClose { _, _ in }
-                        continue
-                    }
-                    group.addTask { [self] in
-                        defer { self.open.subtract(1, ordering: .relaxed) }
-                        try? await Self.serve(connection, limits: self.limits, handler: self.handler)
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await channel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
+                            open.subtract(1, ordering: .relaxed)
+                            try? await connection.executeThenClose { _, _ in }
+                            continue
+                        }
+                        group.addTask { [self] in
+                            defer { self.open.subtract(1, ordering: .relaxed) }
+                            try? await Self.serve(connection, limits: self.limits, handler: self.handler)
+                        }
                     }
                 }
             }
+        } catch is CancellationError where Task.isCancelled {
+            return
         }
     }
 
