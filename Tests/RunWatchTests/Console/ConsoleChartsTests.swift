@@ -71,6 +71,13 @@ import FoundationXML
         return try #require(collector.root)
     }
 
+    /// The three charts, or a failure (not a crash) when there are not three.
+    static func render(_ history: HistoryDocument) throws -> [RenderedChart] {
+        let charts = ConsoleCharts.render(history)
+        try #require(charts.count == 3, "requests, detection delay, deliveries")
+        return charts
+    }
+
     static func elements(_ element: Element, _ name: String) -> [Element] { element.all(name) }
 
     static func desc(_ chart: RenderedChart) throws -> String {
@@ -78,7 +85,7 @@ import FoundationXML
     }
 
     @Test func threeChartsEachAWellFormedLabelledSVG() throws {
-        let charts = ConsoleCharts.render(Self.history { _, minute in minute.requests = 3 })
+        let charts = try Self.render(Self.history { _, minute in minute.requests = 3 })
         #expect(charts.map(\.title) == ["API requests per minute", "Detection delay", "Delivery attempts per minute"])
         var ids: Set<String> = []
         for chart in charts {
@@ -93,7 +100,7 @@ import FoundationXML
 
     @Test func theLastThreeHoursAreShown() throws {
         // A burst four hours ago is in the document, not on the page.
-        let charts = ConsoleCharts.render(
+        let charts = try Self.render(
             Self.history { age, minute in
                 minute.requests = age == 240 ? 1000 : (age < 180 ? 2 : 0)
             })
@@ -103,7 +110,7 @@ import FoundationXML
     }
 
     @Test func requestsAreDrawnAgainstTheBudgetWithThrottledOnesMarked() throws {
-        let charts = ConsoleCharts.render(
+        let charts = try Self.render(
             Self.history(budget: 300) { age, minute in
                 minute.requests = 10
                 minute.throttled = age == 5 ? 4 : 0
@@ -122,13 +129,13 @@ import FoundationXML
 
     @Test func noBudgetNoLine() throws {
         for budget in [0, -1, Double.nan, .infinity] {
-            let root = try Self.document(ConsoleCharts.render(Self.history(budget: budget))[0])
+            let root = try Self.document(try Self.render(Self.history(budget: budget))[0])
             #expect(!Self.elements(root, "line").contains { $0["class"] == "limit" })
         }
     }
 
     @Test func detectionDelayShowsMeanAndMaxOnlyWhereRunsEnded() throws {
-        let charts = ConsoleCharts.render(
+        let charts = try Self.render(
             Self.history { age, minute in
                 guard age == 10 || age == 11 || age == 50 else { return }
                 minute.detections = 2
@@ -144,7 +151,7 @@ import FoundationXML
     }
 
     @Test func deliveriesShowFailuresInsideTheirBars() throws {
-        let charts = ConsoleCharts.render(
+        let charts = try Self.render(
             Self.history { age, minute in
                 minute.deliveries = age < 3 ? 5 : 0
                 minute.deliveryFailures = age == 0 ? 2 : 0
@@ -156,7 +163,7 @@ import FoundationXML
     }
 
     @Test func withoutHistoryTheChartsSaySo() throws {
-        let charts = ConsoleCharts.render(HistoryDocument(generatedAt: Self.now, budgetRequestsPerMinute: 300, minutes: []))
+        let charts = try Self.render(HistoryDocument(generatedAt: Self.now, budgetRequestsPerMinute: 300, minutes: []))
         #expect(charts.count == 3)
         for chart in charts {
             let root = try Self.document(chart)
