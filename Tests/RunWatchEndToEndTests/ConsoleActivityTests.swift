@@ -39,7 +39,10 @@ import Testing
     }
 
     static func get(_ url: String) async throws -> (status: UInt, body: Data) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        var request = HTTPClientRequest(url: url)
+        // No connection left in the shared pool once the daemon's server is gone.
+        request.headers.add(name: "Connection", value: "close")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 22)
         return (response.status.code, Data(body.readableBytesView))
     }

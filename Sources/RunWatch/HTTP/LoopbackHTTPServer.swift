@@ -70,6 +70,8 @@ package final class LoopbackHTTPServer: Sendable {
     private let open = Atomic<Int>(0)
     package let port: Int
     package let host: String
+    /// Connections being served now (for tests of the cap).
+    package var openConnections: Int { open.load(ordering: .relaxed) }
     package var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
 
     /// Binds now (so the port is known), serves once `run()` is called.
