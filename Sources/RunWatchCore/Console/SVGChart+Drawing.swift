@@ -75,7 +75,8 @@ extension SVGChart {
         let span = step * Double(count)
         let every = [1.0, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map { $0 * 60 }.first { span / $0 <= 6 } ?? span
         let y = Layout.plotBottom + 16
-        var out = text("UTC", x: Layout.plotLeft - 6, y: y, anchor: "end")
+        // Left of where a label at the plot's first instant reaches (about 15 units).
+        var out = text("UTC", x: Layout.plotLeft - 24, y: y, anchor: "end")
         var label = (first / every).rounded(.up) * every
         let width = Layout.plotRight - Layout.plotLeft
         while label < first + span {
@@ -111,27 +112,40 @@ extension SVGChart {
         return "<path class=\"bars\" fill=\"\(XMLText.attribute(color))\" d=\"\(d)\"/>"
     }
 
-    /// One `<path>` through the points' centres; a missing point starts a new piece.
+    /// One `<path>` through the points' centres; a missing point starts a new piece. A
+    /// point with no neighbour is drawn as a dot (a second, wider path), so a sparse series
+    /// still shows.
     static func line(_ values: [Double?], count: Int, axis: YAxis, color: String) -> String {
         guard count > 0 else { return "" }
         let slot = (Layout.plotRight - Layout.plotLeft) / Double(count)
         var d = ""
-        var drawing = false
+        var dots = ""
         for (index, value) in values.enumerated() {
-            guard let value else {
-                drawing = false
-                continue
-            }
+            guard let value else { continue }
             let point = "\(coord(Layout.plotLeft + (Double(index) + 0.5) * slot)) \(coord(axis.y(value)))"
-            // A lone point is a zero-length piece: the round cap draws it as a dot.
-            d += drawing ? "L\(point)" : "M\(point)l0 0"
-            drawing = true
+            let joinsPrevious = index > 0 && values[index - 1] != nil
+            let joinsNext = index + 1 < values.count && values[index + 1] != nil
+            if joinsPrevious {
+                d += "L\(point)"
+            } else if joinsNext {
+                d += "M\(point)"
+            } else {
+                // A zero-length piece: the round cap draws it as a dot.
+                dots += "M\(point)l0 0"
+            }
         }
-        guard !d.isEmpty else { return "" }
-        return """
-            <path class="line" fill="none" stroke="\(XMLText.attribute(color))" stroke-width="2" stroke-linejoin="round" \
-            stroke-linecap="round" d="\(d)"/>
-            """
+        let stroke = XMLText.attribute(color)
+        var out = ""
+        if !d.isEmpty {
+            out += """
+                <path class="line" fill="none" stroke="\(stroke)" stroke-width="2" stroke-linejoin="round" \
+                stroke-linecap="round" d="\(d)"/>
+                """
+        }
+        if !dots.isEmpty {
+            out += "<path class=\"dots\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"5\" stroke-linecap=\"round\" d=\"\(dots)\"/>"
+        }
+        return out
     }
 
     /// A coordinate with one decimal, no locale (the viewBox is 720 wide: enough).

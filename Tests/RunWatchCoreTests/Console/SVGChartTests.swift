@@ -139,7 +139,7 @@ import Testing
     @Test func anEmptyChartSaysSoAndDrawsNoData() throws {
         let root = try Self.parse(Self.chart([]).render())
         #expect(Self.texts(root).contains("no data yet"))
-        #expect(!Self.all(root).contains { $0["class"] == "bars" || $0["class"] == "line" })
+        #expect(!Self.all(root).contains { ["bars", "line", "dots"].contains($0["class"] ?? "") })
     }
 
     @Test func anAllZeroChartHasAnAxisFromZeroToOneAndNoBars() throws {
@@ -167,12 +167,21 @@ import Testing
         #expect(paths.map { $0["fill"] } == ["#4a78c2", "#d9534f"])
     }
 
-    @Test func aLineBreaksWhereAPointHasNoValue() throws {
-        let root = try Self.parse(Self.chart([1, 2, nil, 4, nil, nil, 6], mark: .line).render())
+    @Test func aLineBreaksWhereAPointHasNoValueAndLonePointsAreDots() throws {
+        let root = try Self.parse(Self.chart([1, 2, nil, 4, nil, nil, 6, 7, 8], mark: .line).render())
         let line = try #require(Self.all(root).first { $0["class"] == "line" })
         #expect(line["fill"] == "none")
-        #expect(line["d"]?.filter { $0 == "M" }.count == 3)
-        #expect(line["d"]?.filter { $0 == "L" }.count == 1)
+        #expect(line["d"]?.filter { $0 == "M" }.count == 2, "1–2 and 6–8")
+        #expect(line["d"]?.filter { $0 == "L" }.count == 3)
+        let dots = try #require(Self.all(root).first { $0["class"] == "dots" })
+        #expect(dots["d"]?.filter { $0 == "M" }.count == 1, "4 alone")
+        #expect(dots["stroke-linecap"] == "round")
+    }
+
+    @Test func aSeriesOfLonePointsIsOnlyDots() throws {
+        let root = try Self.parse(Self.chart([1, nil, 3, nil, 5], mark: .line).render())
+        #expect(!Self.all(root).contains { $0["class"] == "line" })
+        #expect(Self.all(root).first { $0["class"] == "dots" }?["d"]?.filter { $0 == "M" }.count == 3)
     }
 
     @Test func threeHoursOfMinutesAreLabelledEveryHalfHourInUTC() throws {

@@ -144,9 +144,13 @@ import FoundationXML
             })
         let root = try Self.document(charts[1])
         let lines = Self.elements(root, "path").filter { $0["class"] == "line" }
-        #expect(lines.map { $0["stroke"] } == [ConsoleCharts.Colors.meanDelay, ConsoleCharts.Colors.maxDelay])
-        // Two pieces each: minutes 50, and 11–10 (joined).
-        for line in lines { #expect(line["d"]?.filter { $0 == "M" }.count == 2) }
+        let dots = Self.elements(root, "path").filter { $0["class"] == "dots" }
+        let colors = [ConsoleCharts.Colors.meanDelay, ConsoleCharts.Colors.maxDelay]
+        // Minutes 11 and 10 ago joined by a line, 50 ago a dot; none elsewhere.
+        #expect(lines.map { $0["stroke"] } == colors)
+        #expect(dots.map { $0["stroke"] } == colors)
+        for line in lines { #expect(line["d"]?.filter { $0 == "M" }.count == 1) }
+        for dot in dots { #expect(dot["d"]?.filter { $0 == "M" }.count == 1) }
         #expect(try Self.desc(charts[1]).contains("6 run ends noticed, at worst 42 seconds"))
     }
 
