@@ -20,6 +20,11 @@ extension Poller {
             event = code == 414 ? .batchTooBig(status: code, detail: detail) : .refused(status: code, detail: detail)
         }
         countRequest(answer)
+        if case .rateLimited = answer {
+            activity?.record(.request(throttled: true), at: wall)
+        } else {
+            activity?.record(.request(throttled: false), at: wall)
+        }
         let unitRandom = random()
         let (action, condition) = state.withLock { ($0.gate.handle(event, for: batch, at: at, unitRandom: unitRandom), $0.gate.condition) }
 
@@ -237,7 +242,9 @@ extension Poller {
         }
         for update in endings {
             guard let run = previous[update.snapshot.id] else { continue }
-            detectionDelay.recordNanoseconds(Int64(max(0, run.detectionDelay(at: at)) * 1e9))
+            let delay = max(0, run.detectionDelay(at: at))
+            detectionDelay.recordNanoseconds(Int64(delay * 1e9))
+            activity?.record(.detection(delay: delay), at: at)
         }
         logTransitions(updates)
         if !drafts.isEmpty { onEnqueued() }
