@@ -99,48 +99,48 @@ extension SQLiteRunStore: ConsoleReads {
     // still run, if slower; on v7 the planner takes `outbox_finished`, the only index
     // leading with `state` for them.
 
-    static let endedSinceSQL =
+    package static let endedSinceSQL =
         "SELECT status, success, COUNT(*) FROM runs INDEXED BY runs_ended WHERE terminal = 1 AND ended_at >= ? GROUP BY status, success"
-    static let pendingByNotifierSQL = "SELECT notifier, COUNT(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending' GROUP BY notifier"
-    static let deadByNotifierSQL = "SELECT notifier, COUNT(*) FROM outbox WHERE state = 'dead' GROUP BY notifier"
-    static let deliveredByNotifierSQL = """
+    package static let pendingByNotifierSQL = "SELECT notifier, COUNT(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending' GROUP BY notifier"
+    package static let deadByNotifierSQL = "SELECT notifier, COUNT(*) FROM outbox WHERE state = 'dead' GROUP BY notifier"
+    package static let deliveredByNotifierSQL = """
         SELECT notifier, COUNT(*) FROM outbox
         WHERE state = 'delivered' AND finished_at >= ? GROUP BY notifier
         """
-    static let openSuitesSQL =
+    package static let openSuitesSQL =
         "SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_open WHERE completed_at IS NULL ORDER BY id"
-    static let recentSuitesSQL = """
+    package static let recentSuitesSQL = """
         SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_completed
         WHERE completed_at IS NOT NULL ORDER BY completed_at DESC LIMIT ?
         """
-    static let otherInstancesSQL = """
+    package static let otherInstancesSQL = """
         SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_name
         WHERE name = ? AND id != ? ORDER BY id DESC LIMIT ?
         """
-    static let suiteCountsSQL = """
+    package static let suiteCountsSQL = """
         SELECT r.status, r.success, r.terminal, COUNT(*) FROM suite_runs s JOIN runs r ON r.id = s.run_id
         WHERE s.suite = ? GROUP BY r.status, r.success, r.terminal
         """
-    static let expandingSQL = "SELECT id FROM results WHERE suite = ? AND state = 'expanding'"
-    static let runSQL = """
+    package static let expandingSQL = "SELECT id FROM results WHERE suite = ? AND state = 'expanding'"
+    package static let runSQL = """
         SELECT r.status, r.success, r.terminal, r.snapshot, r.submitted_at, r.ended_at, g.body AS routing_body
         FROM runs r LEFT JOIN routings g ON g.id = r.routing WHERE r.id = ?
         """
-    static let transitionsSQL = "SELECT * FROM transitions WHERE run_id = ? ORDER BY id"
-    static let attemptsSQL = "SELECT attempt, at, outcome, answer FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt"
-    static let runSuitesSQL = "SELECT s.name, s.id FROM suite_runs m JOIN suites s ON s.id = m.suite WHERE m.run_id = ? ORDER BY s.id"
+    package static let transitionsSQL = "SELECT * FROM transitions WHERE run_id = ? ORDER BY id"
+    package static let attemptsSQL = "SELECT attempt, at, outcome, answer FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt"
+    package static let runSuitesSQL = "SELECT s.name, s.id FROM suite_runs m JOIN suites s ON s.id = m.suite WHERE m.run_id = ? ORDER BY s.id"
     private static let lineColumns = """
         o.id, o.notifier, o.run_id, o.event, o.state, o.attempts, o.created_at, o.next_attempt_at, o.finished_at, o.last_error,
         o.suite, s.name AS suite_name
         """
-    static let runDeliveriesSQL = """
+    package static let runDeliveriesSQL = """
         SELECT \(lineColumns) FROM outbox o LEFT JOIN suites s ON s.id = o.suite WHERE o.run_id = ? ORDER BY o.id
         """
-    static let pendingLinesSQL = """
+    package static let pendingLinesSQL = """
         SELECT \(lineColumns) FROM outbox o INDEXED BY outbox_due LEFT JOIN suites s ON s.id = o.suite
         WHERE o.state = 'pending' ORDER BY o.next_attempt_at, o.id LIMIT ?
         """
-    static let deadLinesSQL = """
+    package static let deadLinesSQL = """
         SELECT \(lineColumns) FROM outbox o LEFT JOIN suites s ON s.id = o.suite
         WHERE o.state = 'dead' ORDER BY o.finished_at DESC LIMIT ?
         """
