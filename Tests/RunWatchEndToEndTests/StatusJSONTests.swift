@@ -25,7 +25,7 @@ import Testing
                 """)
             let config = try Configuration.load(path: dir + "/runwatch.yaml")
             let store = try SQLiteRunStore.open(directory: state)
-            let now = Date()
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))  // JSON dates have whole seconds
             _ = try await store.ingest(SpoolSubmission(runIDs: [1, 2, 3], suite: "nightly"), at: now - 60)
             let (_, ended) = RunTracker.observe(
                 RunSnapshot(id: 2, status: .failed), run: TrackedRun(state: RunState(status: .running), submittedAt: now - 60), at: now - 10,
