@@ -30,6 +30,11 @@ struct StoreQueryPlanTests {
         SQLiteRunStore.otherInstancesSQL, SQLiteRunStore.suiteCountsSQL, SQLiteRunStore.expandingSQL, SQLiteRunStore.runSQL,
         SQLiteRunStore.transitionsSQL, SQLiteRunStore.attemptsSQL, SQLiteRunStore.runSuitesSQL, SQLiteRunStore.runDeliveriesSQL,
         SQLiteRunStore.pendingLinesSQL, SQLiteRunStore.deadLinesSQL,
+        // The summary and results the overview (and `runwatch status`) read
+        // (SQLiteRunStore+Reports, +Results): counts over a covering index, not the rows.
+        "SELECT COALESCE(status, 'submitted') AS s, COUNT(*) AS n FROM runs GROUP BY s",
+        "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state",
+        "SELECT id, state, run_count, reads, last_error FROM results WHERE state != 'stable' ORDER BY created_at DESC, id DESC LIMIT 20",
     ])
     func perDeliveryAndPerSampleQueriesUseAnIndexNotATableScan(sql: String) async throws {
         try await withTemporaryDirectory { dir in

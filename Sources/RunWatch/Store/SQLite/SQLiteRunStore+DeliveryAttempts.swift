@@ -12,7 +12,10 @@ extension SQLiteRunStore {
     /// Bytes of an attempt's answer kept (the same bound `STATUS=` uses for a reason).
     package static let attemptAnswerBytes = 200
 
-    /// v7: the attempt log, and an index for finished rows (dead letters, delivered counts).
+    /// v7: the attempt log, and indexes for what the console reads at every overview: finished
+    /// rows (dead letters, delivered counts), runs by status and the outbox by state (the
+    /// summary's counts read a small covering index instead of every row with its
+    /// snapshot), and results not yet settled.
     static func migrateToDeliveryAttempts(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -25,6 +28,8 @@ extension SQLiteRunStore {
                     PRIMARY KEY (outbox_id, attempt)
                 ) WITHOUT ROWID;
                 CREATE INDEX outbox_finished ON outbox(state, finished_at, notifier);
+                CREATE INDEX runs_status ON runs(status);
+                CREATE INDEX results_unsettled ON results(created_at) WHERE state != 'stable';
                 """)
     }
 
