@@ -122,6 +122,8 @@ import Testing
                     sql: """
                         DROP TABLE delivery_attempts;
                         DROP INDEX outbox_finished;
+                        DROP INDEX runs_status;
+                        DROP INDEX results_unsettled;
                         DELETE FROM grdb_migrations WHERE identifier = 'v7-delivery-attempts';
                         """)
             }
