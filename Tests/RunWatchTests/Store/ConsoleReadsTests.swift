@@ -128,6 +128,12 @@ import Testing
                         """)
             }
             try old.close()
+            // `runwatch status` after an upgrade, before the daemon restarted: a read-only
+            // open migrates nothing, and the overview still reads.
+            let readOnly = try SQLiteRunStore.open(directory: dir, readOnly: true)
+            let facts = ConsoleFacts(maxRequestsPerSecond: 1, batchSize: 100, pollInterval: .seconds(15), notifiers: [])
+            let overview = try await ConsoleAPI(context: ConsoleContext(store: readOnly, facts: { facts }, now: { F.now })).overview()
+            #expect(overview.notifiers.map(\.name) == ["gone", "hook", "ops"] && overview.notifiers.map(\.dead) == [0, 1, 0])
             let store = try SQLiteRunStore.open(directory: dir)
             let run = try #require(try await store.runPage(2, links: .none))
             #expect(run.deliveries.map(\.state) == ["delivered", "dead"])
