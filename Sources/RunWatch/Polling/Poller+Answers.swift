@@ -80,7 +80,11 @@ extension Poller {
             // looks down, and the gate says so.
             if case .backingOff(let heldUntil, let why) = condition {
                 let untilText = Self.wallClockText(heldUntil, at: at, wall: wall)
-                status.update { $0.api = .backingOff(until: untilText, reason: String(why.prefix(80))) }
+                status.update {
+                    $0.api =
+                        why == PollGate.rateLimitedReason
+                        ? .rateLimited(until: untilText) : .backingOff(until: untilText, reason: String(why.prefix(80)))
+                }
                 await noteAPI("backing off until \(untilText)", error: why, at: wall)
             }
             logger.notice(
