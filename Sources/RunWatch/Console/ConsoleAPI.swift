@@ -71,11 +71,11 @@ package struct ConsoleAPI: Sendable {
         let now = context.now()
         let facts = context.facts()
         let store = context.store
-        let summary = try await store.summary()
+        let disabled = try await store.disabledNotifiers()
         let outbox = try await store.outboxByNotifier(deliveredSince: now - Self.day)
         let lines = try await store.undeliveredLines(limit: Self.listLimit)
         return DeliveriesDocument(
-            generatedAt: now, notifiers: Self.notifierLines(facts: facts, outbox: outbox, disabled: summary.disabledNotifiers),
+            generatedAt: now, notifiers: Self.notifierLines(facts: facts, outbox: outbox, disabled: disabled),
             pending: lines.pending, dead: lines.dead)
     }
 

@@ -12,6 +12,10 @@ package protocol ConsoleReads: Sendable {
     /// at or after `deliveredSince`.
     func outboxByNotifier(deliveredSince: Date) async throws -> [String: NotifierCounts]
 
+    /// Notifiers the daemon stopped until reload, with the reason (`StoreSummary` has them
+    /// too, with counts the deliveries page does not need).
+    func disabledNotifiers() async throws -> [String: String]
+
     /// Open suite instances (oldest first), then the `recentLimit` most recently
     /// completed (newest first), each counted.
     func suiteTallies(recentLimit: Int) async throws -> [SuiteTally]

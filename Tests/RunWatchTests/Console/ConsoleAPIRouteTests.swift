@@ -55,6 +55,7 @@ import Testing
     {
         try await withTemporaryDirectory { dir in
             let store = try await F.make(dir + "/state")
+            try await store.noteNotifier("hook", disabled: "answered 410 (gone)", at: F.now)
             let facts = ConsoleFacts(try Self.configuration(dir))
             let status = StatusBoard(systemd: .disabled)
             status.update { $0.api = .rateLimited(until: "12:00:05") }
@@ -92,6 +93,7 @@ import Testing
             #expect(overview.notifiers.map(\.pending) == [0, 0, 0, 1])
             #expect(overview.notifiers.map(\.dead) == [0, 1, 0, 0])
             #expect(overview.notifiers.map(\.deliveredLast24h) == [1, 0, 0, 0])
+            #expect(overview.notifiers.map(\.disabledReason) == [nil, "answered 410 (gone)", nil, nil])
             #expect(overview.effectiveSweepPeriodSeconds == 15)
             let live = try #require(overview.live)
             #expect(live.api == "rate_limited" && live.apiDetail == "until 12:00:05")

@@ -64,6 +64,14 @@ import Testing
             #expect(lines.pending.map(\.notifier) == ["gone"] && lines.pending.first?.runID == 4 && lines.pending.first?.nextAttemptAt != nil)
             #expect(lines.dead.map(\.notifier) == ["hook"] && lines.dead.first?.finishedAt == F.t0 + 205)
             #expect(try await store.undeliveredLines(limit: 0) == ([], []))
+
+            #expect(try await store.disabledNotifiers().isEmpty)
+            try await store.noteAPIState("ok", error: nil, at: F.now)
+            try await store.noteNotifier("hook", disabled: "answered 410 (gone)", at: F.now)
+            try await store.noteNotifier("ops", disabled: "answered 403", at: F.now)
+            try await store.noteNotifier("ops", disabled: nil, at: F.now)
+            #expect(try await store.disabledNotifiers() == ["hook": "answered 410 (gone)"])
+            #expect(try await store.disabledNotifiers() == store.summary().disabledNotifiers)
         }
     }
 

@@ -29,7 +29,7 @@ struct StoreQueryPlanTests {
         SQLiteRunStore.deliveredByNotifierSQL, SQLiteRunStore.openSuitesSQL, SQLiteRunStore.recentSuitesSQL,
         SQLiteRunStore.otherInstancesSQL, SQLiteRunStore.suiteCountsSQL, SQLiteRunStore.expandingSQL, SQLiteRunStore.runSQL,
         SQLiteRunStore.transitionsSQL, SQLiteRunStore.attemptsSQL, SQLiteRunStore.runSuitesSQL, SQLiteRunStore.runDeliveriesSQL,
-        SQLiteRunStore.pendingLinesSQL, SQLiteRunStore.deadLinesSQL,
+        SQLiteRunStore.pendingLinesSQL, SQLiteRunStore.deadLinesSQL, SQLiteRunStore.disabledNotifiersSQL,
         // The summary and results the overview (and `runwatch status`) read
         // (SQLiteRunStore+Reports, +Results): counts over a covering index, not the rows.
         "SELECT COALESCE(status, 'submitted') AS s, COUNT(*) AS n FROM runs GROUP BY s",

@@ -29,6 +29,17 @@ extension SQLiteRunStore: ConsoleReads {
         }
     }
 
+    package func disabledNotifiers() async throws -> [String: String] {
+        try await pool.read { db in
+            var disabled: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: Self.disabledNotifiersSQL) {
+                let key: String = row[0]
+                disabled[String(key.dropFirst("notifier_disabled:".count))] = row[1] ?? ""
+            }
+            return disabled
+        }
+    }
+
     package func suiteTallies(recentLimit: Int) async throws -> [SuiteTally] {
         try await pool.read { db in
             let open = try Row.fetchAll(db, sql: Self.openSuitesSQL)
@@ -107,6 +118,9 @@ extension SQLiteRunStore: ConsoleReads {
         SELECT notifier, COUNT(*) FROM outbox
         WHERE state = 'delivered' AND finished_at >= ? GROUP BY notifier
         """
+    /// A range of the primary key: the notes `noteNotifier` keeps (`;` sorts right after `:`).
+    package static let disabledNotifiersSQL =
+        "SELECT key, value FROM daemon_state WHERE key >= 'notifier_disabled:' AND key < 'notifier_disabled;'"
     package static let openSuitesSQL =
         "SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_open WHERE completed_at IS NULL ORDER BY id"
     package static let recentSuitesSQL = """
