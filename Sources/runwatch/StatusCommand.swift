@@ -47,6 +47,13 @@ struct StatusCommand: AsyncParsableCommand {
             print("oldest active run submitted: \(oldest.formatted(.iso8601))")
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
+        // Per notifier (the console's table): which queue is stuck.
+        for notifier in overview.notifiers {
+            let kind = notifier.kind.map { " (\($0))" } ?? " (not configured)"
+            print(
+                "  \(UntrustedText.printable(notifier.name, limit: 64))\(kind): \(notifier.pending) pending, \(notifier.dead) dead, "
+                    + "\(notifier.deliveredLast24h) delivered in 24h")
+        }
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
         printOpenSuites(openSuites)
         for result in results {

@@ -50,6 +50,12 @@ import Testing
             #expect(printed.notifiers.map(\.name) == ["ops", "old"] && printed.notifiers.map(\.pending) == [0, 1])
             #expect(printed.openSuites.map(\.name) == ["nightly"])
             #expect(!output.contains("SECRET"))
+            let (textCode, text) = try await runProcess(builtProduct("runwatch"), ["status", "--config", dir + "/runwatch.yaml"])
+            #expect(textCode == 0)
+            #expect(
+                text.contains(
+                    "  ops (slack): 0 pending, 0 dead, 0 delivered in 24h\n  old (not configured): 1 pending, 0 dead, 0 delivered in 24h\n"),
+                "\(text)")
         }
     }
 }
