@@ -21,9 +21,11 @@ enum ConsoleStylesheet {
         h2 { font-size: 1.15rem; margin: 1.75rem 0 .5rem; }
         a { color: var(--accent); }
         code { font: .9em ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; overflow-wrap: anywhere; }
-        table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+        table { border-collapse: collapse; min-width: min(100%, 36rem); margin: .5rem 0 1rem; }
+        #suites, #suite-runs-table, #deliveries, #pending, #dead, #notifiers, #notifier-queues { width: 100%; }
         caption { text-align: left; color: var(--muted); padding: .25rem 0; }
-        th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+        th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
+        td.error { overflow-wrap: anywhere; min-width: 12rem; }
         thead th { font-weight: 600; color: var(--muted); font-size: .85rem; }
         tbody th { font-weight: 500; }
         td.count, td.num, th.num, td.pending, td.dead, td.delivered { text-align: right; font-variant-numeric: tabular-nums; }
@@ -34,7 +36,7 @@ enum ConsoleStylesheet {
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .5rem 0 1rem; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-        ul.labels, ol.attempts { margin: 0; padding-left: 1.1rem; }
+        dd ul, ol.attempts { margin: 0; padding-left: 1.1rem; }
         progress, meter { width: 8rem; height: .9rem; vertical-align: middle; margin: 0 .4rem; }
         .verdict-passed, .outcome-completed, .state-ok, .state-delivered { color: var(--good); }
         .verdict-failed, .verdict-empty, tr.run.failed .outcome, .state-dead, .state-key_rejected { color: var(--bad); }

@@ -3,7 +3,7 @@ extension ConsoleTemplates {
     static let deliveries = #"""
         {{>header}}
         <h1>Deliveries</h1>
-        <p class="note">This console is read-only. To send dead messages again: <code>runwatch outbox retry</code> (all of them) or <code>runwatch outbox retry ID</code> (one message, by the ID below).</p>
+        <p class="note" id="retry-hint">This console is read-only. To send dead letters again, on the host: <code>runwatch outbox retry ID</code> (one message, by the ID below) or <code>runwatch outbox retry --all</code>; the running daemon sends them at its next look at the outbox.</p>
         <table id="notifier-queues">
         <caption>Queues per notifier</caption>
         <thead><tr><th scope="col">Notifier</th><th scope="col">Kind</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Dead</th><th scope="col" class="num">Delivered (24 h)</th><th scope="col">State</th></tr></thead>
