@@ -39,9 +39,9 @@ enum ConsoleStylesheet {
         dd ul, ol.attempts { margin: 0; padding-left: 1.1rem; }
         progress, meter { width: 8rem; height: .9rem; vertical-align: middle; margin: 0 .4rem; }
         .verdict-passed, .outcome-completed, .state-ok, .state-delivered { color: var(--good); }
-        .verdict-failed, .verdict-empty, tr.run.failed .outcome, .state-dead, .state-key_rejected { color: var(--bad); }
+        .verdict-failed, .verdict-empty, td.outcome.failed, .state-dead, .state-key_rejected { color: var(--bad); }
         .state-backing_off, .state-rate_limited, .state-pending, .verdict-running { color: var(--warn); }
-        #api-state { font-weight: 600; }
+        #api-state { font-weight: 600; color: inherit; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
         .charts h2 { grid-column: 1 / -1; }
         figure.chart { margin: 0; padding: .5rem; border: 1px solid var(--line); border-radius: 4px; }

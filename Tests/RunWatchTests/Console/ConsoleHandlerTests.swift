@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import RunWatch
 import RunWatchCore
@@ -126,7 +127,7 @@ import Testing
             let page = HTMLProbe(body)
             #expect(page.contains("<span id=\"watched-total\">1</span>"), "run 102 is still watched")
             #expect(page.contains("<tr data-status=\"failed\"><th scope=\"row\">failed</th><td class=\"count\">1</td></tr>"))
-            #expect(page.contains("<span id=\"api-state\" class=\"state-unknown\">unknown</span>"), "no daemon: no live state")
+            #expect(page.contains("<span class=\"state-unknown\"><span id=\"api-state\">unknown</span></span>"), "no daemon: no live state")
         }
     }
 
@@ -153,6 +154,35 @@ import Testing
             let body = try #require(await handler.respond(.make(path)).parts).body
             #expect(!body.contains("<script>alert(9)"))
             #expect(!body.contains("alert(9)"))
+        }
+    }
+
+    /// A store that fails to read (here its `runs` table is gone, as in a damaged file) is a
+    /// 503 page in the console's own words: not the SQL error, not the store's path.
+    @Test func aStoreThatCannotBeReadIsA503PageThatNamesNoInternals() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1]), at: t0)
+            let context = ConsoleContext(
+                store: store,
+                facts: { ConsoleFacts(maxRequestsPerSecond: 1, batchSize: 50, pollInterval: .seconds(5), notifiers: []) }, now: { self.t0 })
+            let handler = ConsoleHandler(context: context, logger: Logger(label: "console-test"))
+            let damage = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            try await damage.write { db in try db.execute(sql: "ALTER TABLE runs RENAME TO runs_gone") }
+            let page = await handler.respond(.make("/"))
+            let (status, _, body) = try #require(page.parts)
+            #expect(status == 503)
+            #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+            expectSecurityHeaders(page, "/")
+            #expect(body.contains("<h1>Unavailable <span class=\"status\">(503)</span></h1>"))
+            #expect(body.contains("store unavailable; try again shortly"))
+            for detail in ["runs_gone", "no such table", "SQLite", dir] { #expect(!body.contains(detail), "\(detail)") }
+            let api = await handler.respond(.make("/api/v1/overview"))
+            #expect(api.parts?.status == 503)
+            #expect(api.header("Content-Type") == "application/json")
+            #expect(api.parts?.body.contains("runs_gone") == false)
+            // The stylesheet needs no store: a 503 page still has its style.
+            #expect(await handler.respond(.make("/console.css")).parts?.status == 200)
         }
     }
 

@@ -41,10 +41,51 @@ import Testing
         }
     }
 
+    /// The markers the browser test reads (docs/design.md, "Console"), spelled exactly.
+    @Test func theDOMMarkersAreSpelledExactly() {
+        let chart = [RenderedChart(title: "t", svg: "<svg></svg>")]
+        let overview = ConsoleTemplates.library.render(OverviewView(F.overview(), charts: chart), withTemplate: "overview") ?? ""
+        let markers: [(String, [String])] = [
+            (
+                overview,
+                [
+                    "<table id=\"runs-by-status\">", "<tr data-status=\"failed\">", "<td class=\"count\">2</td>",
+                    "<span id=\"watched-total\">4</span>", "<table id=\"notifiers\">", "<tr data-notifier=\"ops\">",
+                    "<td class=\"pending\">2</td>", "<td class=\"dead\">1</td>", "<span id=\"api-state\">ok</span>",
+                    "<figure class=\"chart\">",
+                ]
+            ),
+            (
+                pages.suites(SuiteListDocument(generatedAt: F.now, suites: [F.suiteLine()])),
+                ["<table id=\"suites\">", "<tr class=\"suite\" data-suite=\"nightly\" data-instance=\"3\">"]
+            ),
+            (
+                pages.suite(F.suite()),
+                [
+                    "<span id=\"suite-runs\">4</span>", "<span id=\"suite-passed\">1</span>", "<table id=\"suite-runs-table\">",
+                    "<tr class=\"run\" data-run=\"11\" data-outcome=\"failed\">", "<tr class=\"run\" data-run=\"14\" data-outcome=\"running\">",
+                ]
+            ),
+            (
+                pages.run(F.run()),
+                [
+                    "<ol id=\"transitions\">", "<table id=\"deliveries\">", "<tr class=\"delivery\" data-notifier=\"ops\" data-state=\"delivered\">",
+                    "<li class=\"attempt\">",
+                ]
+            ),
+            (pages.deliveries(F.deliveries()), ["<tr class=\"delivery\" data-state=\"pending\" data-notifier=\"ops\">"]),
+        ]
+        for (html, expected) in markers {
+            #expect(html.contains("<nav>"))
+            #expect(html.contains("<title>runwatch"))
+            for marker in expected { #expect(html.contains(marker), "\(marker)") }
+        }
+    }
+
     @Test func overviewShowsCountsStatusesNotifiersAndSuites() throws {
         let page = HTMLProbe(pages.overview(F.overview(), history: F.history))
         #expect(page.contains("<span id=\"watched-total\">4</span>"))
-        #expect(page.contains("<span id=\"api-state\" class=\"state-ok\">ok</span>"))
+        #expect(page.contains("<span class=\"state-ok\"><span id=\"api-state\">ok</span></span>"))
         // Lifecycle order: not yet seen, then the API's statuses.
         #expect(page.values(of: "data-status") == ["submitted", "running", "completed", "failed"])
         #expect(page.contains("<tr data-status=\"failed\"><th scope=\"row\">failed</th><td class=\"count\">2</td></tr>"))
@@ -65,7 +106,7 @@ import Testing
 
     @Test func overviewFromTheStoreAloneSaysSoAndTheAPIStateIsUnknown() {
         let page = HTMLProbe(pages.overview(F.overview(live: nil), history: F.history))
-        #expect(page.contains("<span id=\"api-state\" class=\"state-unknown\">unknown</span>"))
+        #expect(page.contains("<span class=\"state-unknown\"><span id=\"api-state\">unknown</span></span>"))
         #expect(page.contains("live state is not available"))
         #expect(!page.contains("id=\"budget-use\""))
         #expect(page.contains("<dd id=\"sweep-period\">2s</dd>"), "the document's effective sweep period")

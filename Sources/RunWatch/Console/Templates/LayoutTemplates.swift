@@ -16,7 +16,7 @@ extension ConsoleTemplates {
         </head>
         <body>
         <header>
-        <nav aria-label="Console">
+        <nav>
         <a class="brand" href="/">runwatch</a>
         <a href="/"{{#atOverview}} aria-current="page"{{/atOverview}}>Overview</a>
         <a href="/suites"{{#atSuites}} aria-current="page"{{/atSuites}}>Suites</a>

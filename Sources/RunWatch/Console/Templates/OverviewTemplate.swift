@@ -5,7 +5,7 @@ extension ConsoleTemplates {
         <h1>Overview</h1>
         <section aria-labelledby="api-heading">
         <h2 id="api-heading">Cekura API</h2>
-        <p class="api">State: <span id="api-state" class="state-{{apiState}}">{{apiState}}</span>{{#apiDetail}} — {{apiDetail}}{{/apiDetail}}</p>
+        <p class="api">State: <span class="state-{{apiState}}"><span id="api-state">{{apiState}}</span></span>{{#apiDetail}} — {{apiDetail}}{{/apiDetail}}</p>
         {{#storeOnly}}
         <p class="note">The daemon's live state is not available; this is what the store holds.</p>
         {{/storeOnly}}

@@ -23,7 +23,7 @@ extension ConsoleTemplates {
         <thead><tr><th scope="col">Run</th><th scope="col">Outcome</th><th scope="col">Scenario</th><th scope="col">Personality</th><th scope="col">Duration</th><th scope="col">Error</th><th scope="col">Dashboard</th></tr></thead>
         <tbody>
         {{#runRows}}
-        <tr class="run{{#failedRun}} failed{{/failedRun}}" data-run="{{runID}}" data-outcome="{{outcomeKey}}"><th scope="row"><a href="{{runHref}}">{{runID}}</a></th><td class="outcome">{{outcomeText}}</td><td>{{scenario}}</td><td>{{personality}}</td><td class="num">{{runDuration}}</td><td class="error">{{runError}}</td><td>{{#dashboard}}<a href="{{dashboard}}" rel="noopener noreferrer">result</a>{{/dashboard}}</td></tr>
+        <tr class="run" data-run="{{runID}}" data-outcome="{{outcomeKey}}"><th scope="row"><a href="{{runHref}}">{{runID}}</a></th><td class="outcome{{#failedRun}} failed{{/failedRun}}">{{outcomeText}}</td><td>{{scenario}}</td><td>{{personality}}</td><td class="num">{{runDuration}}</td><td class="error">{{runError}}</td><td>{{#dashboard}}<a href="{{dashboard}}" rel="noopener noreferrer">result</a>{{/dashboard}}</td></tr>
         {{/runRows}}
         {{^runRows}}
         <tr><td colspan="7" class="empty">No run in this instance.</td></tr>
