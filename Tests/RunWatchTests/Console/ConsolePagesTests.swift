@@ -99,13 +99,16 @@ import Testing
         #expect(page.contains("<a href=\"/suites/nightly/3\">nightly</a>"))
         #expect(page.contains("<progress max=\"10\" value=\"4\">"))
         #expect(page.contains("12 of 60 a minute (20%)"))
+        #expect(page.contains("<span id=\"api-state\">ok</span></span></p>"), "no detail while the API is fine")
         #expect(page.contains("<meter id=\"budget-use\""))
         #expect(page.contains("<tr class=\"result\"><th scope=\"row\">77</th>"))
         #expect(page.contains("<meta http-equiv=\"refresh\" content=\"10\">"))
     }
 
     @Test func overviewFromTheStoreAloneSaysSoAndTheAPIStateIsUnknown() {
-        let page = HTMLProbe(pages.overview(F.overview(live: nil), history: F.history))
+        let summary = F.summary(active: 1, apiState: "backing off until 2026-07-14T03:40:00Z")
+        let page = HTMLProbe(pages.overview(F.overview(summary: summary, live: nil), history: F.history))
+        #expect(page.contains("unknown</span></span> — backing off until 2026-07-14T03:40:00Z</p>"), "the store's note on the API")
         #expect(page.contains("<span class=\"state-unknown\"><span id=\"api-state\">unknown</span></span>"))
         #expect(page.contains("live state is not available"))
         #expect(!page.contains("id=\"budget-use\""))

@@ -97,7 +97,9 @@ package struct OverviewView: Sendable {
         let live = document.live
         frame = PageFrame(title: "overview", section: .overview, refresh: true, generatedAt: now)
         apiState = ConsolePageText.apiState(live)
-        apiDetail = live?.apiDetail.map { ConsolePageText.untrusted($0) } ?? summary.apiState.map { ConsolePageText.untrusted($0) }
+        // The daemon's own detail when it runs; otherwise the note it last left in the store
+        // ("backing off until …"), the only word on the API there is.
+        apiDetail = (live == nil ? summary.apiState : live?.apiDetail).map { ConsolePageText.untrusted($0) }
         statusLine = live.map { ConsolePageText.untrusted($0.statusLine, limit: ConsolePageText.textLimit) }
         lastAPIError = summary.lastAPIError.map { ConsolePageText.untrusted($0) }
         lastAPIErrorAt = summary.lastAPIErrorAt.map { ConsolePageText.moment($0, now: now) }
