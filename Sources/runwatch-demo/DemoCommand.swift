@@ -22,6 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many runs to feed through the spool.") var runs = 50
     @Option(help: "Seed of the simulated lifecycles.") var seed: UInt64 = 42
     @Option(help: "Give up after this many seconds.") var timeout = 120.0
+    @Option(help: "Keep the daemon and its console up this many seconds after the runs ended, to look at it in a browser.")
+    var linger = 0.0
 
     func run() async throws {
         let workDir = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-demo-\(getpid())").path
@@ -43,7 +45,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         LoggingSystem.bootstrap { _ in CompactLogHandler() }
         let timeout = self.timeout
-        let (finished, daemon) = try await TestBed.run(
+        let linger = self.linger
+        let (finished, daemon, tour) = try await TestBed.run(
             simulator: simulator, receiver: receiver, in: workDir, logger: Logger(label: "runwatch"),
             configure: { config, hooksURL in
                 config.api.pollInterval = .seconds(1)
@@ -53,6 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
                 // The suite completes 2 s after its last run ended (default 30 s, so a suite
                 // submitted in several files does not complete between them).
                 config.suites.quietPeriod = .seconds(2)
+                // The console on a free loopback port (its URL is printed at the end).
+                config.consoleListen = "127.0.0.1:0"
                 config.notifiers = [
                     // Failures ending within 3 s of each other arrive as one digest (the default
                     // window is 10 s; shorter here so the demo shows alerts as runs end).
@@ -72,14 +77,24 @@ struct DemoCommand: AsyncParsableCommand {
                 let verdict = receiver.deliveries.contains { ($0.json?["type"] as? String) == SuiteReport.eventType }
                 return await bed.settled(expecting: ids.count) && verdict
             }
-            return (finished, bed.daemon)
+            var tour: [String] = []
+            if finished, let console = bed.daemon.console?.baseURL, let report = try? await bed.daemon.store.suiteReport(name: "nightly") {
+                tour = await ConsoleTour(baseURL: console).visit(suite: "nightly", expectedRuns: report.runs.count, expectedPassed: report.passed)
+                if linger > 0 {
+                    print("  the console stays up for \(Int(linger)) s: open \(console)/ in a browser")
+                    try? await Task.sleep(for: .secondsDouble(linger))
+                }
+            }
+            return (finished, bed.daemon, tour)
         }
-        try await report(finished: finished, ids: ids, daemon: daemon, simulator: simulator, receiver: receiver)
+        try await report(finished: finished, ids: ids, daemon: daemon, simulator: simulator, receiver: receiver, console: tour)
     }
 
-    private func report(finished: Bool, ids: [RunID], daemon: Daemon, simulator: CekuraSimulator, receiver: WebhookReceiver) async throws {
+    private func report(
+        finished: Bool, ids: [RunID], daemon: Daemon, simulator: CekuraSimulator, receiver: WebhookReceiver, console: [String]
+    ) async throws {
         print("\ndaemon stopped cleanly.\n")
-        var mismatches: [String] = []
+        var mismatches: [String] = console
         var counts: [String: Int] = [:]
         var expectedAlerts = 0
         for id in ids {

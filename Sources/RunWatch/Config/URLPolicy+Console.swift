@@ -2,9 +2,10 @@ import Foundation
 import RunWatchCore
 
 extension URLPolicy {
-    /// The longest `console.public_url`: with `/suites/<name>/<instance>` appended (a
-    /// suite name percent-encodes to at most 384 bytes), a link stays within what a Slack
-    /// message links (`SlackMessage.maxLinkLength`).
+    /// The longest `console.public_url`: with `/runs/<id>` appended a link always stays
+    /// within what a Slack message links (`SlackMessage.maxLinkLength`); with
+    /// `/suites/<name>/<instance>` (a suite name percent-encodes to at most 384 bytes) a
+    /// long name can exceed it, and Slack messages then leave that link out.
     package static let maxConsoleURLLength = 300
 
     /// Nil when `text` can be the base of console links: http or https with a host (the

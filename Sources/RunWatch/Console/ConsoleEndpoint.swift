@@ -29,8 +29,12 @@ package final class ConsoleEndpoint: Service {
 
     package func run() async throws {
         logger.info("serving the console", metadata: ["url": "\(server.baseURL)/"])
-        try await cancelWhenGracefulShutdown {
-            try await self.server.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.server.run()
+            }
+        } catch is CancellationError {
+            // How a graceful shutdown stops the server: not a failure of the service.
         }
     }
 }

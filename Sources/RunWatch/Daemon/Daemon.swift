@@ -241,11 +241,12 @@ package final class Daemon: Sendable {
             maxBodyBytes: configuration.api.maxResponseSize, resultsPath: configuration.api.resultsPath)
     }
 
-    /// When suites complete and who hears of it; dashboard links from `cekura.dashboard_url`.
+    /// When suites complete and who hears of it; dashboard links from `cekura.dashboard_url`,
+    /// console links from `console.public_url`.
     private static func suiteSettings(_ configuration: Configuration) -> SuiteService.Settings {
         SuiteService.Settings(
             rule: configuration.suites.completion, routes: configuration.notifiers.map(NotifierRoute.init),
-            links: configuration.dashboardLinks)
+            links: configuration.dashboardLinks, console: configuration.consoleLinks)
     }
 
     private static func resolveNotifiers(_ configuration: Configuration, environment: [String: String]) throws -> [NotifierQueue.Endpoint] {

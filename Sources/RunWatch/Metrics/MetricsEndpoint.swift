@@ -43,8 +43,12 @@ package final class MetricsEndpoint: Service {
 
     package func run() async throws {
         logger.info("serving metrics", metadata: ["url": "\(server.baseURL)/metrics"])
-        try await cancelWhenGracefulShutdown {
-            try await self.server.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.server.run()
+            }
+        } catch is CancellationError {
+            // How a graceful shutdown stops the server: not a failure of the service.
         }
     }
 }

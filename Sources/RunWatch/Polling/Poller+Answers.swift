@@ -134,7 +134,9 @@ extension Poller {
     /// Records runs that end without an answer about them (runwatch's own ends), with
     /// their alerts, in one transaction; then stops watching them. False if not recorded.
     private func end(_ updates: [RunUpdate], runs: [RunID: TrackedRun], at: Date) async -> Bool {
-        let drafts = NotifierRoute.drafts(for: updates, runs: runs, routes: routes, at: at, links: settings.links)
+        let drafts = NotifierRoute.drafts(
+            for: updates, runs: runs, routes: routes, at: at, links: settings.links,
+            console: settings.consoleLinks)
         do {
             _ = try await store.record(PollRecord(at: at, polled: Array(runs.keys), updates: updates, messages: drafts))
         } catch {
@@ -206,7 +208,9 @@ extension Poller {
         var drafts: [OutboxDraft] = []
         do {
             let routes = self.routes
-            drafts = NotifierRoute.drafts(for: updates, runs: previous, routes: routes, at: at, links: settings.links)
+            drafts = NotifierRoute.drafts(
+                for: updates, runs: previous, routes: routes, at: at, links: settings.links,
+                console: settings.consoleLinks)
             let forgotten = try await store.record(PollRecord(at: at, polled: batch, updates: updates, messages: drafts))
             // `runwatch forget` removed these while they were being polled.
             ended.formUnion(forgotten)

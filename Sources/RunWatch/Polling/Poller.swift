@@ -19,6 +19,8 @@ package final class Poller: Service {
         package var maxConcurrentRequests: Int
         /// Dashboard links put into alerts (`cekura.dashboard_url`).
         package var links: DashboardLinks
+        /// Console links put into alerts (`console.public_url`).
+        package var consoleLinks: ConsoleLinks
 
         package init(_ configuration: Configuration) {
             policy = configuration.watchPolicy
@@ -28,6 +30,7 @@ package final class Poller: Service {
                 keyRejectedRetry: configuration.api.keyRejectedRetry)
             maxConcurrentRequests = configuration.api.maxConcurrentRequests
             links = configuration.dashboardLinks
+            consoleLinks = configuration.consoleLinks
         }
     }
 

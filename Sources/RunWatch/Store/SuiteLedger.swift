@@ -8,11 +8,12 @@ package protocol SuiteLedger: Sendable {
 
     /// Completes instance `id` if `rule` says it is complete at `at`, in ONE transaction:
     /// sets `completed_at`, builds its report and queues the `suite.completed` messages
-    /// `routes` want. Returns the report when it completed now; nil when it is not
-    /// complete, already completed, or gone. A crash before the commit leaves it open (it
-    /// completes after the restart); after it, the messages are in the outbox.
+    /// `routes` want (linking to the instance's page under `console`). Returns the report
+    /// when it completed now; nil when it is not complete, already completed, or gone. A
+    /// crash before the commit leaves it open (it completes after the restart); after it,
+    /// the messages are in the outbox.
     func completeSuite(
-        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at: Date
+        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, console: ConsoleLinks, at: Date
     ) async throws
         -> SuiteReport?
 
@@ -29,6 +30,13 @@ package protocol SuiteLedger: Sendable {
 }
 
 extension SuiteLedger {
+    /// Without console links (no `console.public_url`).
+    package func completeSuite(
+        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at: Date
+    ) async throws -> SuiteReport? {
+        try await completeSuite(id, rule: rule, routes: routes, links: links, console: .none, at: at)
+    }
+
     package func suiteReport(name: String) async throws -> SuiteReport? { try await suiteReport(name: name, links: .none) }
     package func suiteReport(id: Int64) async throws -> SuiteReport? { try await suiteReport(id: id, links: .none) }
 }

@@ -23,11 +23,14 @@ package final class SuiteService: Service {
         package var rule: SuiteCompletion
         package var routes: [NotifierRoute]
         package var links: DashboardLinks
+        /// The console's public address: each summary links to its suite's page.
+        package var console: ConsoleLinks
 
-        package init(rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks = .none) {
+        package init(rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks = .none, console: ConsoleLinks = .none) {
             self.rule = rule
             self.routes = routes
             self.links = links
+            self.console = console
         }
     }
 
@@ -99,7 +102,9 @@ package final class SuiteService: Service {
         for suite in try await store.openSuites() {
             switch setup.rule.decide(suite.facts, now: at) {
             case .complete:
-                guard let report = try await store.completeSuite(suite.id, rule: setup.rule, routes: setup.routes, links: setup.links, at: at)
+                guard
+                    let report = try await store.completeSuite(
+                        suite.id, rule: setup.rule, routes: setup.routes, links: setup.links, console: setup.console, at: at)
                 else { continue }
                 completed = true
                 let verdict = report.isPassing ? "passed" : "failed"

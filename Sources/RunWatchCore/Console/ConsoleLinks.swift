@@ -28,6 +28,9 @@ package struct ConsoleLinks: Sendable, Equatable {
 
     package var deliveries: String? { base.map { "\($0)/deliveries" } }
 
+    /// The overview page (`/`).
+    package var overview: String? { base.map { "\($0)/" } }
+
     /// Percent-encodes everything but unreserved characters (RFC 3986), so a suite name
     /// is one path segment whatever it holds, and a link stays plain ASCII.
     package static func segment(_ text: String) -> String {

@@ -38,16 +38,19 @@ package struct NotifierRoute: Sendable, Equatable {
     /// Every outbox draft one answer causes: an alert per ended run for each route whose
     /// events and labels match, and a notice per status change for routes subscribed to
     /// `run.transition`. `runs` carries each run's routing (labels, named notifiers);
-    /// `links` makes each alert's dashboard link, fixed now so retries send the same bytes.
+    /// `links` makes each alert's dashboard link and `console` its console link, fixed now
+    /// so retries send the same bytes.
     package static func drafts(
-        for updates: [RunUpdate], runs: [RunID: TrackedRun], routes: [NotifierRoute], at now: Date, links: DashboardLinks = .none
+        for updates: [RunUpdate], runs: [RunID: TrackedRun], routes: [NotifierRoute], at now: Date, links: DashboardLinks = .none,
+        console: ConsoleLinks = .none
     ) -> [OutboxDraft] {
         guard !routes.isEmpty else { return [] }
         var drafts: [OutboxDraft] = []
         if routes.contains(where: \.transitions) {
             for change in updates.compactMap(\.transition) {
                 let routing = runs[change.runID]?.routing ?? RunRouting()
-                drafts += Self.drafts(for: TransitionNotice(transition: change, labels: routing.labels), routing: routing, routes: routes)
+                let notice = TransitionNotice(transition: change, labels: routing.labels, console: console)
+                drafts += Self.drafts(for: notice, routing: routing, routes: routes)
             }
         }
         for update in updates {
@@ -55,7 +58,7 @@ package struct NotifierRoute: Sendable, Equatable {
             let routing = runs[update.snapshot.id]?.routing ?? RunRouting()
             let alert = RunAlert(
                 outcome: outcome, run: update.snapshot, previousStatus: update.previous.status, endedAt: now, labels: routing.labels,
-                dashboardURL: links.result(update.snapshot.resultID))
+                dashboardURL: links.result(update.snapshot.resultID), console: console)
             drafts += Self.drafts(for: alert, routing: routing, routes: routes)
         }
         return drafts

@@ -22,7 +22,7 @@ package enum OutboxContent: Sendable, Equatable {
 }
 
 extension OutboxContent: Codable {
-    private enum Keys: String, CodingKey { case kind, alert, runID, from, to, at, labels, report, part }
+    private enum Keys: String, CodingKey { case kind, alert, runID, from, to, at, labels, consoleBase, report, part }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -35,7 +35,10 @@ extension OutboxContent: Codable {
                 from: try c.decodeIfPresent(String.self, forKey: .from).map(RunStatus.init(stored:)),
                 to: RunStatus(stored: try c.decode(String.self, forKey: .to)),
                 at: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .at)))
-            self = .transition(TransitionNotice(transition: change, labels: try c.decode([String: String].self, forKey: .labels)))
+            self = .transition(
+                TransitionNotice(
+                    transition: change, labels: try c.decode([String: String].self, forKey: .labels),
+                    console: ConsoleLinks(base: try c.decodeIfPresent(String.self, forKey: .consoleBase))))
         case "suite":
             self = .suite(try c.decode(SuiteReport.self, forKey: .report), part: try c.decode(Int.self, forKey: .part))
         case let other:
@@ -56,6 +59,7 @@ extension OutboxContent: Codable {
             try c.encode(notice.transition.to.rawValue, forKey: .to)
             try c.encode(notice.transition.at.timeIntervalSince1970, forKey: .at)
             try c.encode(notice.labels, forKey: .labels)
+            try c.encodeIfPresent(notice.console.base, forKey: .consoleBase)
         case .suite(let report, let part):
             try c.encode("suite", forKey: .kind)
             try c.encode(report, forKey: .report)

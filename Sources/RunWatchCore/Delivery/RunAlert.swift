@@ -12,10 +12,14 @@ package struct RunAlert: Sendable, Equatable, Codable {
     /// `result_id`), fixed when the alert is drafted so every attempt sends the same
     /// bytes; nil when either is missing (never a guessed link).
     package var dashboardURL: String?
+    /// Links into runwatch's console (`console.public_url`), fixed when the alert is
+    /// drafted like `dashboardURL`; `.none` when the console has no public address. Kept
+    /// as the base, so a digest of many alerts can also link their common suite's page.
+    package var console: ConsoleLinks
 
     package init(
         outcome: RunOutcome, run: RunSnapshot, previousStatus: RunStatus?, endedAt: Date, labels: [String: String] = [:],
-        dashboardURL: String? = nil
+        dashboardURL: String? = nil, console: ConsoleLinks = .none
     ) {
         self.outcome = outcome
         self.run = run
@@ -23,9 +27,10 @@ package struct RunAlert: Sendable, Equatable, Codable {
         self.endedAt = endedAt
         self.labels = labels
         self.dashboardURL = dashboardURL
+        self.console = console
     }
 
-    private enum Keys: String, CodingKey { case outcome, run, previousStatus, endedAt, labels, dashboardURL }
+    private enum Keys: String, CodingKey { case outcome, run, previousStatus, endedAt, labels, dashboardURL, consoleBase }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -36,7 +41,8 @@ package struct RunAlert: Sendable, Equatable, Codable {
             endedAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .endedAt)),
             labels: try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
             // Absent in rows written before links existed.
-            dashboardURL: try c.decodeIfPresent(String.self, forKey: .dashboardURL))
+            dashboardURL: try c.decodeIfPresent(String.self, forKey: .dashboardURL),
+            console: ConsoleLinks(base: try c.decodeIfPresent(String.self, forKey: .consoleBase)))
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -47,7 +53,13 @@ package struct RunAlert: Sendable, Equatable, Codable {
         try c.encode(endedAt.timeIntervalSince1970, forKey: .endedAt)
         try c.encode(labels, forKey: .labels)
         try c.encodeIfPresent(dashboardURL, forKey: .dashboardURL)
+        // Absent without a public console address: rows drafted then store the same bytes
+        // as before links existed.
+        try c.encodeIfPresent(console.base, forKey: .consoleBase)
     }
+
+    /// The run's page in the console (`/runs/<id>`); nil without a public address.
+    package var consoleURL: String? { console.run(run.id) }
 
     /// Stable across retries and re-creation after a crash: the same run ending the same
     /// way always yields the same key, so receivers can deduplicate.

@@ -5,11 +5,17 @@ import Foundation
 package struct TransitionNotice: Sendable, Equatable {
     package var transition: Transition
     package var labels: [String: String]
+    /// Links into the console, fixed when the notice is drafted (as for `RunAlert`).
+    package var console: ConsoleLinks
 
-    package init(transition: Transition, labels: [String: String] = [:]) {
+    package init(transition: Transition, labels: [String: String] = [:], console: ConsoleLinks = .none) {
         self.transition = transition
         self.labels = labels
+        self.console = console
     }
+
+    /// The run's page in the console; nil without a public address.
+    package var consoleURL: String? { console.run(transition.runID) }
 
     package static let eventType = "run.transition"
 

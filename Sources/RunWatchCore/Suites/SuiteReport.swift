@@ -17,6 +17,10 @@ package struct SuiteReport: Sendable, Equatable, Codable {
     package var labels: [String: String]
     /// The dashboard page of the suite, when it is one Cekura result and links are configured.
     package var dashboardURL: String?
+    /// The instance's page in runwatch's console (`/suites/<name>/<instance>` under
+    /// `console.public_url`): set when its messages are drafted, so every part and every
+    /// retry links to the same page; nil when the console has no public address.
+    package var consoleURL: String?
     /// Only in a stored part of a summary sent in several messages: the whole suite's
     /// figures, while `runs` holds just the runs that part names (so a suite of 10,000
     /// failures is not stored once per part). nil in every report read from the store.

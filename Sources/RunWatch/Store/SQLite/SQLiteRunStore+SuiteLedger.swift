@@ -22,7 +22,7 @@ extension SQLiteRunStore: SuiteLedger {
     }
 
     package func completeSuite(
-        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, at date: Date
+        _ id: Int64, rule: SuiteCompletion, routes: [NotifierRoute], links: DashboardLinks, console: ConsoleLinks, at date: Date
     ) async throws
         -> SuiteReport?
     {
@@ -35,13 +35,14 @@ extension SQLiteRunStore: SuiteLedger {
             let facts = try Self.completionFacts(id, lastJoinedAt: row["updated_at"], db)
             guard rule.decide(facts, now: date) == .complete else { return nil }
             try db.execute(sql: "UPDATE suites SET completed_at = ? WHERE id = ?", arguments: [now, id])
-            guard let (report, routing) = try Self.report(id, links: links, db) else { return nil }
+            guard let (unlinked, routing) = try Self.report(id, links: links, db) else { return nil }
+            let report = unlinked.linked(console)
             let enqueue = try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (notifier, run_id, event, idempotency_key, payload, suite, created_at, next_attempt_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(notifier, idempotency_key) DO NOTHING
                     """)
-            for draft in NotifierRoute.drafts(for: report, routing: routing, routes: routes) {
+            for draft in NotifierRoute.drafts(for: report, routing: routing, routes: routes, console: console) {
                 try enqueue.execute(arguments: [
                     draft.notifier, draft.runID, draft.event, draft.idempotencyKey, draft.payload, draft.suite, now, now,
                 ])

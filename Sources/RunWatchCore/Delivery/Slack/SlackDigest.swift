@@ -41,8 +41,9 @@ package enum SlackDigest {
         if alerts.count == 1, part == nil, let only = alerts.first { return SlackMessage.render(only) }
         guard !alerts.isEmpty else { return ["text": "no runs"] }
         let title = headline(alerts, part: part)
-        let heading = SlackMessage.excerpt(title, limit: SlackMessage.sectionTextLimit - 2)
-        var blocks: [JSONValue] = [section("*\(heading)*")]
+        // The headline leaves room for the console link under it, so it always fits.
+        let heading = SlackMessage.excerpt(title, limit: SlackMessage.sectionTextLimit - 3 - SlackMessage.maxConsoleLinkLength)
+        var blocks: [JSONValue] = [section("*\(heading)*" + (consoleLink(alerts).map { "\n" + $0 } ?? ""))]
         // Beyond capacity (never from the plan) the lines lose their excerpts rather than
         // runs going unnamed; the text fallback lists every id either way.
         let compact = alerts.count > capacity
@@ -93,6 +94,21 @@ package enum SlackDigest {
             text += " (part \(part.number)" + (part.more ? ", continued in the next message)" : ")")
         }
         return text
+    }
+
+    /// One link for the whole digest (every part): the page of the suite all its runs
+    /// carry in their `suite` label ("all 23 failures"), else the console's overview; nil
+    /// when the alerts were drafted without a public console address. Each line keeps its
+    /// dashboard link, and a line's worst-case length (so `capacity`) stays as it was.
+    package static func consoleLink(_ alerts: [RunAlert]) -> String? {
+        let bases = Set(alerts.map(\.console.base))
+        guard bases.count == 1, let base = bases.first, let base else { return nil }
+        let console = ConsoleLinks(base: base)
+        // A `suite` label longer than a suite name names no suite (the run joined none).
+        if let suite = commonLabel("suite", alerts), suite.utf8.count <= SpoolLimits.default.maxSuiteNameBytes {
+            return SlackMessage.consoleLink(console.suite(suite, instance: nil), "Open the suite in runwatch")
+        }
+        return SlackMessage.consoleLink(console.overview, "Open in runwatch")
     }
 
     private static func section(_ text: String) -> JSONValue {

@@ -54,12 +54,13 @@ package enum SlackMessage {
         } else if let recording = run.voiceRecordingURL {
             context.append("Recording: \(escape(truncate(recording, to: 300)))")
         }
+        var elements: [JSONValue] = []
         if !context.isEmpty {
-            blocks.append([
-                "type": "context",
-                "elements": [["type": "mrkdwn", "text": .string(truncate(context.joined(separator: "  |  "), to: sectionTextLimit))]],
-            ])
+            elements.append(["type": "mrkdwn", "text": .string(truncate(context.joined(separator: "  |  "), to: sectionTextLimit))])
         }
+        // Its own element, so cutting long labels never cuts the link.
+        if let page = consoleLink(alert.consoleURL, "Open in runwatch") { elements.append(["type": "mrkdwn", "text": .string(page)]) }
+        if !elements.isEmpty { blocks.append(["type": "context", "elements": .array(elements)]) }
         return ["text": .string(fallback), "blocks": .array(blocks)]
     }
 
@@ -84,6 +85,16 @@ package enum SlackMessage {
         else { return nil }
         return url
     }
+
+    /// "<url|text>" for a page of runwatch's console, nil when there is none or the URL is
+    /// too long to link (a long suite name): dropped rather than cut, a cut link leads
+    /// nowhere. `text` is runwatch's own wording, so it needs no escaping.
+    package static func consoleLink(_ url: String?, _ text: String) -> String? {
+        linkable(url).map { "<\($0)|\(text)>" }
+    }
+
+    /// The longest `consoleLink`: the URL bound plus the longest wording used.
+    package static let maxConsoleLinkLength = maxLinkLength + "<|>".utf16.count + 40
 
     /// `text` on one line, escaped for mrkdwn, at most `limit` UTF-16 code units (the
     /// strictest way to count Slack's "characters") with "…" where it was cut. Control

@@ -86,7 +86,12 @@ package enum SlackSuiteSummary {
         let title = "\(name): \(SuiteHeadline.verdict(report))"
         let emoji = report.isPassing ? ":white_check_mark:" : ":x:"
         var heading = "\(emoji) *\(SlackMessage.escape(title))*"
-        if let url = SlackMessage.linkable(report.dashboardURL) { heading += "\n<\(url)|Open in Cekura>" }
+        // Every part links to the suite's console page, where all its runs are listed.
+        let links = [
+            SlackMessage.consoleLink(report.consoleURL, consoleLinkText(report)),
+            SlackMessage.linkable(report.dashboardURL).map { "<\($0)|Open in Cekura>" },
+        ].compactMap { $0 }
+        if !links.isEmpty { heading += "\n" + links.joined(separator: "  |  ") }
         var blocks: [JSONValue] = [section(SlackMessage.truncate(heading, to: SlackMessage.sectionTextLimit))]
         blocks.append(context(report, part: index))
 
@@ -107,6 +112,16 @@ package enum SlackSuiteSummary {
         var fallback = SlackMessage.escape(title)
         if !ids.isEmpty { fallback += " — not passed: " + ids.map { "Run \($0)" }.joined(separator: ", ") }
         return ["text": .string(SlackMessage.truncate(fallback, to: SlackMessage.messageTextLimit)), "blocks": .array(blocks)]
+    }
+
+    /// "All 88 failures in runwatch": the console's suite page lists every run, so it is
+    /// where a summary in several parts points to see them at once.
+    static func consoleLinkText(_ report: SuiteReport) -> String {
+        switch report.ended - report.passed {
+        case 0: "Open in runwatch"
+        case 1: "1 failure in runwatch"
+        case let count: "All \(count) failures in runwatch"
+        }
     }
 
     /// The failure sections of each part, in order: groups in `RunOutcome` order, runs by

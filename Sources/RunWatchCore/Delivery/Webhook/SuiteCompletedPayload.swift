@@ -23,7 +23,7 @@ package enum SuiteCompletedPayload {
                 "dashboard_url": .optional(run.dashboardURL),
             ]
         }
-        let data: JSONValue = [
+        var data: [String: JSONValue] = [
             "suite": .string(report.name),
             "instance": .int(Int(report.instance)),
             "headline": .string(SuiteHeadline.render(report)),
@@ -38,10 +38,12 @@ package enum SuiteCompletedPayload {
             "labels": .object(report.labels.mapValues(JSONValue.string)),
             "failures": .array(failures),
         ]
+        // The instance's console page, only with a public console address (as for runs).
+        if let url = report.consoleURL { data["console_url"] = .string(url) }
         return [
             "type": .string(SuiteReport.eventType),
             "timestamp": .string(completed.formatted(.iso8601)),
-            "data": data,
+            "data": .object(data),
         ]
     }
 

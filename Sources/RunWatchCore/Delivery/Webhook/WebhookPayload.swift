@@ -9,7 +9,7 @@ package enum WebhookPayload {
         let transitions: [JSONValue] = history.map { change in
             ["from": .optional(change.from?.rawValue), "to": .string(change.to.rawValue), "at": .string(change.at.formatted(.iso8601))]
         }
-        let data: JSONValue = [
+        var data: [String: JSONValue] = [
             "transitions": .array(transitions),
             "run_id": .int(run.id),
             "status": .string(run.status.rawValue),
@@ -26,10 +26,13 @@ package enum WebhookPayload {
             "result_id": .optional(run.resultID),
             "labels": .object(alert.labels.mapValues(JSONValue.string)),
         ]
+        // Only with a public console address: without one the body is byte for byte what
+        // it was before the console existed (a row queued then is retried unchanged).
+        if let url = alert.consoleURL { data["console_url"] = .string(url) }
         return [
             "type": .string(alert.outcome.eventType),
             "timestamp": .string(alert.endedAt.formatted(.iso8601)),
-            "data": data,
+            "data": .object(data),
         ]
     }
 }

@@ -16,15 +16,18 @@ package struct WebhookSink: NotificationSink {
     }
 
     package func render(_ notice: TransitionNotice) -> RenderedMessage {
+        var data: [String: JSONValue] = [
+            "run_id": .int(notice.transition.runID),
+            "previous_status": .optional(notice.transition.from?.rawValue),
+            "status": .string(notice.transition.to.rawValue),
+            "labels": .object(notice.labels.mapValues(JSONValue.string)),
+        ]
+        // Only with a public console address, as in `run.*` alerts.
+        if let url = notice.consoleURL { data["console_url"] = .string(url) }
         let body: JSONValue = [
             "type": .string(TransitionNotice.eventType),
             "timestamp": .string(notice.transition.at.formatted(.iso8601)),
-            "data": [
-                "run_id": .int(notice.transition.runID),
-                "previous_status": .optional(notice.transition.from?.rawValue),
-                "status": .string(notice.transition.to.rawValue),
-                "labels": .object(notice.labels.mapValues(JSONValue.string)),
-            ],
+            "data": .object(data),
         ]
         return RenderedMessage(body: body.encoded())
     }
