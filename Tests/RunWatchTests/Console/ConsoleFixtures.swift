@@ -76,7 +76,8 @@ enum ConsoleFixtures {
                 id: 12, status: .timeout, outcome: .timeout, scenarioName: "billing", duration: "0", submittedAt: now.addingTimeInterval(-3000),
                 endedAt: now.addingTimeInterval(-1000)),
             RunResult(
-                id: 13, status: .completed, success: true, outcome: .completed, scenarioName: "greeting", duration: "00:47",
+                id: 13, status: .completed, success: true, outcome: .completed, scenarioName: "greeting", error: "agent-ended-call",
+                duration: "00:47",
                 submittedAt: now.addingTimeInterval(-3000), endedAt: now.addingTimeInterval(-500)),
             RunResult(id: 14, status: .running, submittedAt: now.addingTimeInterval(-3000)),
         ]

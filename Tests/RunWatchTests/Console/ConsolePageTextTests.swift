@@ -51,6 +51,12 @@ import Testing
         #expect(ConsolePageText.duration(seconds: seconds) == text)
     }
 
+    @Test(
+        arguments: [(0, 60.0, "0%"), (12, 60, "20%"), (7, 3000, "<1%"), (30, 3000, "1%"), (90, 60, "100%"), (5, 0, "—")] as [(Int, Double, String)])
+    func theBudgetInUseNeverReadsZeroWhileRequestsAreSent(used: Int, budget: Double, text: String) {
+        #expect(OverviewView.share(used, of: budget) == text)
+    }
+
     @Test func statusesAreInLifecycleOrderWithUnknownOnesLast() {
         let order = ConsolePageText.statusOrder(["zeta_new", "failed", "submitted", "alpha_new", "running", "not_found", "pending"])
         #expect(order == ["submitted", "pending", "running", "failed", "not_found", "alpha_new", "zeta_new"])

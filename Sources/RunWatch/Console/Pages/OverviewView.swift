@@ -110,7 +110,7 @@ package struct OverviewView: Sendable {
             let budget = max(live.budgetRequestsPerMinute, 0)
             return Budget(
                 used: live.requestsLastMinute, budget: Self.number(budget),
-                usedPercent: budget > 0 ? ConsolePageText.percent(Double(live.requestsLastMinute) / budget) : "—",
+                usedPercent: Self.share(live.requestsLastMinute, of: budget),
                 meterMax: Self.number(max(budget, Double(live.requestsLastMinute), 1)))
         }
         unknownStatuses = (live?.unknownStatuses ?? []).prefix(20).map { ConsolePageText.untrusted($0, limit: 80) }
@@ -144,6 +144,13 @@ package struct OverviewView: Sendable {
         hasUnknownStatuses = !unknownStatuses.isEmpty
         hasResults = !results.isEmpty
         hasCharts = !self.charts.isEmpty
+    }
+
+    /// The budget's share in use: "20%"; "<1%" for a little (not a misleading "0%").
+    package static func share(_ used: Int, of budget: Double) -> String {
+        guard budget > 0 else { return "—" }
+        let rate = Double(used) / budget
+        return used > 0 && rate < 0.01 ? "<1%" : ConsolePageText.percent(rate)
     }
 
     /// "60", "1.5": a budget as people write it.

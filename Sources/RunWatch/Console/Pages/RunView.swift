@@ -59,7 +59,7 @@ package struct RunView: Sendable {
         submitted = ConsolePageText.moment(run.submittedAt, now: now)
         endedAt = run.endedAt.map { ConsolePageText.moment($0, now: now) }
         scenarioName = run.scenarioName.map { ConsolePageText.untrusted($0, limit: ConsolePageText.nameLimit) }
-        errorText = run.error.map { ConsolePageText.untrusted($0) }
+        errorText = run.passed ? nil : run.error.map { ConsolePageText.untrusted($0) }
         durationText = ConsolePageText.duration(of: run)
         dashboardLink = ConsolePageText.webLink(run.dashboardURL)
         labels = SuiteView.labels(document.labels)

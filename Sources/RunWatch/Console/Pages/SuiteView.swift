@@ -27,7 +27,9 @@ package struct SuiteView: Sendable {
             scenario = run.scenarioName.map { ConsolePageText.untrusted($0, limit: ConsolePageText.nameLimit) }
             personality = run.personalityName.map { ConsolePageText.untrusted($0, limit: ConsolePageText.nameLimit) }
             runDuration = ConsolePageText.duration(of: run)
-            runError = run.error.map { ConsolePageText.untrusted($0) }
+            // `error` is the API's error message, else its ended reason: for a run that
+            // passed, that reason ("agent-ended-call") is how the call ended, not an error.
+            runError = run.passed ? nil : run.error.map { ConsolePageText.untrusted($0) }
             dashboard = ConsolePageText.webLink(run.dashboardURL)
         }
     }
