@@ -1,5 +1,6 @@
 import Mustache
 import RunWatch
+import RunWatchCore
 import Testing
 
 /// The templates' one unescaped value is a chart's SVG: anything else a template printed
@@ -32,5 +33,23 @@ import Testing
                 #expect(names.contains(String(partial.output.1)), "template '\(name)' uses an unregistered partial")
             }
         }
+    }
+
+    /// `SuiteView.RunRow` answers lookups itself (speed): every stored field must be
+    /// answered, with the value the engine's Mirror lookup would find.
+    @Test(arguments: [0, 1, 2, 3])
+    func aSuiteRunRowAnswersEveryFieldAsMirrorWould(index: Int) {
+        let row = SuiteView.RunRow(ConsoleFixtures.runs()[index])
+        for child in Mirror(reflecting: row).children {
+            let label = child.label ?? ""
+            let direct = row.child(named: label).map { String(describing: $0) }
+            let mirrored: String? = {
+                let value = Mirror(reflecting: child.value)
+                guard value.displayStyle == .optional else { return String(describing: child.value) }
+                return value.children.first.map { String(describing: $0.value) }
+            }()
+            #expect(direct == mirrored, "\(label)")
+        }
+        #expect(row.child(named: "noSuchField") == nil)
     }
 }
