@@ -17,48 +17,23 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    struct Report: Encodable {
-        var summary: StoreSummary
-        var effectiveSweepPeriodSeconds: Double?
-        /// Cekura results not (yet) expanded for good: expanding, gave up, not found.
-        var results: [ResultOverview] = []
-        var openSuites: [OpenSuiteLine]
-    }
-
-    struct OpenSuiteLine: Encodable {
-        var name: String
-        var instance: Int64
-        var runs: Int
-        var ended: Int
-        var expandingResults: Int
-    }
-
     func run() async throws {
         let store = try openStoreForReading(configPath: options.config, stateDir: stateDir)
-        let summary = try await store.summary()
-        let results = try await store.resultsOverview(limit: 20)
-        let openSuites = try await store.openSuites()
         // The sweep the budget allows for what is active now (the daemon's STATUS= shows
-        // the same figure); needs the config's budget, so only when it can be read.
+        // the same figure) needs the config's budget, so only when it can be read.
         let config = try? Configuration.load(path: options.config)
-        let sweep = config.map {
-            SweepBudget.effectivePeriod(
-                active: summary.active, batchSize: $0.api.batchSize,
-                requestsPerSecond: $0.api.maxRequestsPerSecond, pollInterval: $0.api.pollInterval)
-        }
+        let facts = config.map(ConsoleFacts.init) ?? ConsoleFacts(maxRequestsPerSecond: 0, batchSize: 0, pollInterval: .zero, notifiers: [])
+        // The console's overview document (`GET /api/v1/overview`), read from the store alone.
+        var overview = try await ConsoleAPI(context: ConsoleContext(store: store, facts: { facts })).overview()
+        if config == nil { overview.effectiveSweepPeriodSeconds = nil }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            let report = Report(
-                summary: summary, effectiveSweepPeriodSeconds: sweep?.secondsDouble, results: results,
-                openSuites: openSuites.map {
-                    OpenSuiteLine(
-                        name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
-                })
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try ConsoleHandler.encoder().encode(overview), as: UTF8.self))
             return
         }
+        let summary = overview.summary
+        let results = overview.results
+        let openSuites = overview.openSuites
+        let sweep = overview.effectiveSweepPeriodSeconds.map { Duration.secondsDouble($0) }
         let total = summary.runsByStatus.values.reduce(0, +)
         print("runs: \(total) total, \(summary.active) active")
         let order = ["submitted"] + RunStatus.known.map(\.rawValue)
@@ -72,6 +47,13 @@ struct StatusCommand: AsyncParsableCommand {
             print("oldest active run submitted: \(oldest.formatted(.iso8601))")
         }
         print("outbox: \(summary.outboxPending) pending, \(summary.delivered) delivered, \(summary.outboxDead) dead")
+        // Per notifier (the console's table): which queue is stuck.
+        for notifier in overview.notifiers {
+            let kind = notifier.kind.map { " (\($0))" } ?? " (not configured)"
+            print(
+                "  \(UntrustedText.printable(notifier.name, limit: 64))\(kind): \(notifier.pending) pending, \(notifier.dead) dead, "
+                    + "\(notifier.deliveredLast24h) delivered in 24h")
+        }
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
         printOpenSuites(openSuites)
         for result in results {
@@ -91,12 +73,12 @@ struct StatusCommand: AsyncParsableCommand {
 }
 
 /// Open suites, briefly: name and ended/total, the ten oldest.
-private func printOpenSuites(_ suites: [OpenSuite]) {
+private func printOpenSuites(_ suites: [OpenSuiteLine]) {
     guard !suites.isEmpty else { return }
     print("suites open: \(suites.count)")
     for suite in suites.prefix(10) {
-        let expanding = suite.facts.expandingResults > 0 ? ", \(suite.facts.expandingResults) result(s) expanding" : ""
-        print("  \(UntrustedText.printable(suite.name, limit: 64)) \(suite.facts.ended)/\(suite.facts.runs) ended\(expanding)")
+        let expanding = suite.expandingResults > 0 ? ", \(suite.expandingResults) result(s) expanding" : ""
+        print("  \(UntrustedText.printable(suite.name, limit: 64)) \(suite.ended)/\(suite.runs) ended\(expanding)")
     }
     if suites.count > 10 { print("  (\(suites.count - 10) more: runwatch status --json lists them)") }
 }

@@ -166,6 +166,24 @@ import Testing
         }
     }
 
+    @Test func a429IsShownAsRateLimitedNotAsAnyBackoff() async throws {
+        var options = CekuraSimulator.Options()
+        options.faults.rateLimitRate = 1.0
+        options.faults.retryAfterSeconds = 120
+        try await withTemporaryDirectory { dir in
+            try await TestBed.run(simulator: options, in: dir) { h in
+                h.simulator.addRandomRuns(1...3)
+                try h.submit(Array(1...3))
+                let limited = await waitUntil(timeout: .seconds(30)) {
+                    if case .rateLimited = h.daemon.status.current.api { return true }
+                    return false
+                }
+                #expect(limited, "\(h.daemon.status.current.rendered)")
+                #expect(h.daemon.status.current.rendered.contains("API rate limited (429) until"))
+            }
+        }
+    }
+
     @Test func aRefusedBatchIsHalvedUntilItFits() async throws {
         var options = CekuraSimulator.Options()
         options.stageSeconds = 0.2...0.5

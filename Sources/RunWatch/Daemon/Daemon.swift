@@ -137,7 +137,7 @@ package final class Daemon: Sendable {
         let delivery = DeliveryService(endpoints: endpoints) { endpoint in
             NotifierQueue(
                 endpoint: endpoint, store: store, http: http.notifiers, logger: logger, now: now, random: random,
-                heartbeat: heartbeat, onChange: outboxChanged, onDisabled: onDisabled)
+                heartbeat: heartbeat, onChange: outboxChanged, onDisabled: onDisabled, activity: activity)
         }
         // A restart (like a reload) gives every notifier a fresh chance.
         for notifier in configuration.notifiers { try? await store.noteNotifier(notifier.name, disabled: nil, at: now()) }
@@ -148,7 +148,7 @@ package final class Daemon: Sendable {
             settings: Poller.Settings(configuration), client: client, store: store,
             routes: configuration.notifiers.map(NotifierRoute.init), status: status, heartbeat: heartbeat,
             logger: logger, now: now, random: random,
-            onEnqueued: { delivery.ring() }, onRunsChanged: { suites.ring() })
+            onEnqueued: { delivery.ring() }, onRunsChanged: { suites.ring() }, activity: activity)
 
         // Alerts for notifiers no longer configured wait in the outbox; say so.
         let configured = Set(configuration.notifiers.map(\.name))
@@ -169,7 +169,7 @@ package final class Daemon: Sendable {
         // Results queued by spool files are read within a second of their commit.
         let expander = ResultExpander(
             settings: ResultExpander.settings(configuration), store: store, poller: poller, heartbeat: heartbeat, logger: logger, now: now,
-            random: random)
+            random: random, activity: activity)
 
         let current = CurrentConfiguration(configuration)
         let consoleHandler = configuration.consoleListen.map { _ in

@@ -80,6 +80,8 @@ package final class NotifierQueue: Sendable {
     private let onChange: @Sendable () async -> Void
     private let onDisabled: @Sendable (String, String) async -> Void
     private let heartbeat: Heartbeat
+    /// Delivery attempts for the console's chart; nil where nobody draws it.
+    private let activity: ActivityRecorder?
     private let doorbell = Doorbell()
     /// Set when the poller recorded new messages; the loop then reads the outbox again.
     private let outboxChanged = Mutex(true)
@@ -98,7 +100,7 @@ package final class NotifierQueue: Sendable {
         endpoint: Endpoint, store: any RunStore, http: HTTPClient, logger: Logger,
         now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double,
         heartbeat: Heartbeat = Heartbeat(), onChange: @escaping @Sendable () async -> Void,
-        onDisabled: @escaping @Sendable (String, String) async -> Void = { _, _ in }
+        onDisabled: @escaping @Sendable (String, String) async -> Void = { _, _ in }, activity: ActivityRecorder? = nil
     ) {
         self.endpoint = endpoint
         self.store = store
@@ -111,6 +113,7 @@ package final class NotifierQueue: Sendable {
         self.heartbeat = heartbeat
         self.onChange = onChange
         self.onDisabled = onDisabled
+        self.activity = activity
         deadLetters = Counter(label: MetricNames.deadLetters, dimensions: [("notifier", endpoint.name)])
         latency = Metrics.Timer(label: MetricNames.deliveryLatency, dimensions: [("notifier", endpoint.name)])
     }
@@ -322,6 +325,7 @@ package final class NotifierQueue: Sendable {
         }
         let body = batch.plainText ? message.plainText ?? message.body : message.body
         let result = await send(body, key: first.idempotencyKey)
+        activity?.record(.delivery(delivered: result.status.map { (200..<300).contains($0) } ?? false), at: now())
         return Finished(batch: batch, result: result, sent: sent)
     }
 

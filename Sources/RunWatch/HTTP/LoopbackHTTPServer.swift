@@ -70,6 +70,8 @@ package final class LoopbackHTTPServer: Sendable {
     private let open = Atomic<Int>(0)
     package let port: Int
     package let host: String
+    /// Connections being served now (for tests of the cap).
+    package var openConnections: Int { open.load(ordering: .relaxed) }
     package var baseURL: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
 
     /// Binds now (so the port is known), serves once `run()` is called.
@@ -101,22 +103,28 @@ package final class LoopbackHTTPServer: Sendable {
         self.port = channel.channel.localAddress?.port ?? 0
     }
 
-    /// Serves until the task is cancelled.
+    /// Serves until the task is cancelled, then returns: cancellation is how services stop
+    /// it (`cancelWhenGracefulShutdown`), not an error; thrown, it made a graceful shutdown
+    /// end the whole ServiceGroup with an error.
     package func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await channel.executeThenClose { inbound in
-                for try await connection in inbound {
-                    guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
-                        open.subtract(1, ordering: .relaxed)
-                        try? await connection.executeThenClose { _, _ in }
-                        continue
-                    }
-                    group.addTask { [self] in
-                        defer { self.open.subtract(1, ordering: .relaxed) }
-                        try? await Self.serve(connection, limits: self.limits, handler: self.handler)
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await channel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        guard open.add(1, ordering: .relaxed).newValue <= limits.maxConnections else {
+                            open.subtract(1, ordering: .relaxed)
+                            try? await connection.executeThenClose { _, _ in }
+                            continue
+                        }
+                        group.addTask { [self] in
+                            defer { self.open.subtract(1, ordering: .relaxed) }
+                            try? await Self.serve(connection, limits: self.limits, handler: self.handler)
+                        }
                     }
                 }
             }
+        } catch is CancellationError where Task.isCancelled {
+            return
         }
     }
 

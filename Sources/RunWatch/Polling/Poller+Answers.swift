@@ -20,6 +20,11 @@ extension Poller {
             event = code == 414 ? .batchTooBig(status: code, detail: detail) : .refused(status: code, detail: detail)
         }
         countRequest(answer)
+        if case .rateLimited = answer {
+            activity?.record(.request(throttled: true), at: wall)
+        } else {
+            activity?.record(.request(throttled: false), at: wall)
+        }
         let unitRandom = random()
         let (action, condition) = state.withLock { ($0.gate.handle(event, for: batch, at: at, unitRandom: unitRandom), $0.gate.condition) }
 
@@ -33,8 +38,9 @@ extension Poller {
         case (.backOff(let until, let wait, let reason), _):
             backoffSeconds.increment(by: wait.secondsDouble)
             let untilText = Self.wallClockText(until, at: at, wall: wall)
-            status.update { $0.api = .backingOff(until: untilText, reason: String(reason.prefix(80))) }
             if case .rateLimited(let retryAfter) = answer {
+                // Told apart from other backoffs: the console and `STATUS=` say "rate limited".
+                status.update { $0.api = .rateLimited(until: untilText) }
                 rateLimited.increment()
                 await noteAPI("backing off until \(untilText)", error: "HTTP 429", at: wall)
                 logger.warning(
@@ -44,6 +50,7 @@ extension Poller {
                         "wait_s": "\(String(format: "%.1f", wait.secondsDouble))",
                     ])
             } else {
+                status.update { $0.api = .backingOff(until: untilText, reason: String(reason.prefix(80))) }
                 await noteAPI("backing off until \(untilText)", error: reason, at: wall)
                 logger.warning(
                     "API request failed; backing off",
@@ -78,7 +85,11 @@ extension Poller {
             // looks down, and the gate says so.
             if case .backingOff(let heldUntil, let why) = condition {
                 let untilText = Self.wallClockText(heldUntil, at: at, wall: wall)
-                status.update { $0.api = .backingOff(until: untilText, reason: String(why.prefix(80))) }
+                status.update {
+                    $0.api =
+                        why == PollGate.rateLimitedReason
+                        ? .rateLimited(until: untilText) : .backingOff(until: untilText, reason: String(why.prefix(80)))
+                }
                 await noteAPI("backing off until \(untilText)", error: why, at: wall)
             }
             logger.notice(
@@ -237,7 +248,9 @@ extension Poller {
         }
         for update in endings {
             guard let run = previous[update.snapshot.id] else { continue }
-            detectionDelay.recordNanoseconds(Int64(max(0, run.detectionDelay(at: at)) * 1e9))
+            let delay = max(0, run.detectionDelay(at: at))
+            detectionDelay.recordNanoseconds(Int64(delay * 1e9))
+            activity?.record(.detection(delay: delay), at: at)
         }
         logTransitions(updates)
         if !drafts.isEmpty { onEnqueued() }

@@ -32,10 +32,10 @@ extension Poller {
         let unitRandom = random()
         let action = state.withLock { $0.gate.handle(.rateLimited(retryAfter: retryAfter), for: [], at: at, unitRandom: unitRandom) }
         rateLimited.increment()
-        guard case .backOff(let until, let wait, let reason) = action else { return }
+        guard case .backOff(let until, let wait, _) = action else { return }
         backoffSeconds.increment(by: wait.secondsDouble)
         // Shown like a 429 on a bulk request (`STATUS=`), until the next answered poll.
-        status.update { $0.api = .backingOff(until: Self.wallClockText(until, at: at, wall: now()), reason: reason) }
+        status.update { $0.api = .rateLimited(until: Self.wallClockText(until, at: at, wall: now())) }
         logger.warning(
             "API rate limit (429) on a result read; no request until the wait is over",
             metadata: [

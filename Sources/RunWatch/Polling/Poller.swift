@@ -64,6 +64,8 @@ package final class Poller: Service {
     let onEnqueued: @Sendable () -> Void
     /// Runs were added or ended: suites may have completed.
     let onRunsChanged: @Sendable () -> Void
+    /// Requests and run ends for the console's charts; nil where nobody draws them.
+    let activity: ActivityRecorder?
     let state: Mutex<State>
     private let doorbell = Doorbell()
 
@@ -76,7 +78,7 @@ package final class Poller: Service {
         settings: Settings, client: CekuraClient, store: any RunStore, routes: [NotifierRoute],
         status: StatusBoard, heartbeat: Heartbeat = Heartbeat(), logger: Logger, now: @escaping @Sendable () -> Date,
         random: @escaping @Sendable () -> Double, onEnqueued: @escaping @Sendable () -> Void,
-        onRunsChanged: @escaping @Sendable () -> Void = {}
+        onRunsChanged: @escaping @Sendable () -> Void = {}, activity: ActivityRecorder? = nil
     ) {
         self.setup = Mutex(Setup(settings: settings, client: client, routes: routes))
         self.workers = settings.maxConcurrentRequests
@@ -88,6 +90,7 @@ package final class Poller: Service {
         self.random = random
         self.onEnqueued = onEnqueued
         self.onRunsChanged = onRunsChanged
+        self.activity = activity
         self.state = Mutex(State(gate: PollGate(settings: settings.gate)))
     }
 

@@ -24,6 +24,8 @@ package final class ResultExpander: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
+    /// Result reads for the console's request chart; nil where nobody draws it.
+    let activity: ActivityRecorder?
     private let settings: Mutex<ResultExpansion.Settings>
     private let streaks = Mutex([ResultID: Streak]())
 
@@ -36,7 +38,7 @@ package final class ResultExpander: Service {
 
     package init(
         settings: ResultExpansion.Settings, store: any RunStore, poller: Poller, heartbeat: Heartbeat, logger: Logger,
-        now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double
+        now: @escaping @Sendable () -> Date, random: @escaping @Sendable () -> Double, activity: ActivityRecorder? = nil
     ) {
         self.settings = Mutex(settings)
         self.store = store
@@ -45,6 +47,7 @@ package final class ResultExpander: Service {
         self.logger = logger
         self.now = now
         self.random = random
+        self.activity = activity
     }
 
     package static func settings(_ configuration: Configuration) -> ResultExpansion.Settings {
@@ -97,6 +100,11 @@ package final class ResultExpander: Service {
             runCount: due.runCount, stableReads: due.stableReads, reads: due.reads, submittedAt: due.submittedAt,
             failures: streak.failures, notFoundReads: streak.notFound)
         let at = now()
+        if case .rateLimited = answer {
+            activity?.record(.request(throttled: true), at: at)
+        } else {
+            activity?.record(.request(throttled: false), at: at)
+        }
         let decision = ResultExpansion.decide(answer, progress: progress, settings: settings.withLock { $0 }, now: at, unitRandom: random())
         var runIDs: [RunID] = []
         if case .read(let body) = answer { runIDs = body.runIDs }

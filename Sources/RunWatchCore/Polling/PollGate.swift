@@ -31,6 +31,9 @@ import Foundation
 /// - Other requests on the key (result reads) reserve their start here too
 ///   (`PollGate+Reservations.swift`): one budget for every request.
 package struct PollGate: Sendable {
+    /// The reason of a backoff a 429 caused: `STATUS=` and the console tell it apart.
+    package static let rateLimitedReason = "rate limited (429)"
+
     package typealias Instant = ContinuousClock.Instant
 
     package struct Settings: Sendable, Equatable {
@@ -206,7 +209,7 @@ package struct PollGate: Sendable {
             let wait = retryAfter ?? backoffDelay(unitRandom)
             if retryAfter != nil { retryAfterUntil = max(retryAfterUntil ?? now + wait, now + wait) }
             // A 429 is about the client, not the batch: the batch keeps its place.
-            return backOff(batch, for: wait, at: now, reason: "rate limited (429)", keepPlace: true)
+            return backOff(batch, for: wait, at: now, reason: Self.rateLimitedReason, keepPlace: true)
 
         case .failed(let reason):
             if suspect == nil { ordinaryFailures += 1 }
@@ -272,7 +275,7 @@ package struct PollGate: Sendable {
         if let retryAfterUntil, retryAfterUntil > now {
             opensAt = max(retryAfterUntil, spacingEnd ?? retryAfterUntil)
             heldUntil = retryAfterUntil
-            condition = .backingOff(until: retryAfterUntil, reason: "rate limited (429)")
+            condition = .backingOff(until: retryAfterUntil, reason: Self.rateLimitedReason)
         } else {
             opensAt = spacingEnd
             heldUntil = nil

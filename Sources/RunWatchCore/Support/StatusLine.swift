@@ -4,6 +4,8 @@ package struct StatusLine: Sendable, Equatable {
     package enum APIState: Sendable, Equatable {
         case ok
         case backingOff(until: String, reason: String)
+        /// The API answered 429: no request until `until` (its Retry-After, capped).
+        case rateLimited(until: String)
         case keyRejected
         case notYetContacted
     }
@@ -35,6 +37,7 @@ package struct StatusLine: Sendable, Equatable {
         case .notYetContacted: parts.append("API not contacted yet")
         case .backingOff(let until, let reason):
             parts.append("API backing off until \(until): \(StatusText.clean(reason, maxBytes: Self.maxReasonBytes))")
+        case .rateLimited(let until): parts.append("API rate limited (429) until \(until)")
         case .keyRejected: parts.append("API key rejected")
         }
         if !disabledNotifiers.isEmpty { parts.append("notifier disabled: " + disabledNotifiers.joined(separator: " ")) }

@@ -49,4 +49,10 @@ import Testing
         line.unknownStatuses = ["paused"]
         #expect(line.rendered == "watching 2, ended 0 (0 alerting), outbox 0, API ok, unknown statuses: paused")
     }
+
+    @Test func aRateLimitIsToldApartFromOtherBackoffs() {
+        var line = StatusLine()
+        line.api = .rateLimited(until: "12:00:05")
+        #expect(line.rendered == "watching 0, ended 0 (0 alerting), outbox 0, API rate limited (429) until 12:00:05")
+    }
 }

@@ -133,7 +133,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-transitions-outbox", "v2-daemon-state", "v3-outbox-alert", "v4-outbox-content", "v5-routings", "v6-suites-results",
-                    "v9-from-the-future",
+                    "v7-delivery-attempts", "v9-from-the-future",
                 ])
             #expect(try await after.read { db in try db.tableExists("runs") })
         }

@@ -79,6 +79,11 @@ extension SQLiteRunStore {
         migrator.registerMigration("v6-suites-results") { db in
             try migrateToSuites(db)
         }
+        // Every delivery attempt (the console's run page shows them), and an index for
+        // the console's finished-message counts and dead-letter list.
+        migrator.registerMigration("v7-delivery-attempts") { db in
+            try migrateToDeliveryAttempts(db)
+        }
         return migrator
     }
 }

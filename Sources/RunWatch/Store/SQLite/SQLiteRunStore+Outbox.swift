@@ -58,6 +58,7 @@ extension SQLiteRunStore: Outbox {
         let now = date.timeIntervalSince1970
         try await pool.write { db in
             for update in updates {
+                try Self.logAttempt(update, at: now, db)
                 switch update {
                 case .delivered(let id, let attempts):
                     try db.execute(

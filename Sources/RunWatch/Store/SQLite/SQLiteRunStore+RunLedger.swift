@@ -179,6 +179,8 @@ extension SQLiteRunStore: RunLedger {
                 guard db.changesCount > 0 else { continue }
                 existed.append(id)
                 try db.execute(sql: "DELETE FROM transitions WHERE run_id = ?", arguments: [id])
+                try db.execute(
+                    sql: "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE run_id = ?)", arguments: [id])
                 try db.execute(sql: "DELETE FROM outbox WHERE run_id = ?", arguments: [id])
             }
             try Self.forgetInSuites(existed, db)
@@ -210,6 +212,7 @@ extension SQLiteRunStore: RunLedger {
             try db.execute(
                 sql: """
                     DELETE FROM transitions WHERE run_id IN (SELECT id FROM prune_ids);
+                    DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE run_id IN (SELECT id FROM prune_ids));
                     DELETE FROM outbox WHERE run_id IN (SELECT id FROM prune_ids);
                     DELETE FROM runs WHERE id IN (SELECT id FROM prune_ids);
                     DELETE FROM suite_runs WHERE run_id IN (SELECT id FROM prune_ids);

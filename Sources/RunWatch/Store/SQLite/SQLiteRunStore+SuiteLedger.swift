@@ -134,6 +134,8 @@ extension SQLiteRunStore: SuiteLedger {
     static func dropSuites(_ ids: [Int64], _ db: Database) throws {
         for id in ids {
             try db.execute(sql: "DELETE FROM suite_runs WHERE suite = ?", arguments: [id])
+            try db.execute(
+                sql: "DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE suite = ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM outbox WHERE suite = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM result_runs WHERE result IN (SELECT id FROM results WHERE suite = ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM results WHERE suite = ?", arguments: [id])
