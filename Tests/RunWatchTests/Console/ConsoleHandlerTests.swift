@@ -9,11 +9,6 @@ import Testing
 /// `ConsoleHandler.respond` for every page route against a real SQLite store: status
 /// codes, content types, security headers, escaping of a hostile label, and no secret
 /// from the configuration in any answer.
-///
-/// The store reads behind the documents (`ConsoleAPI`) land with the api part of issue 13;
-/// until then its stub answers empty documents and nil for every suite and run. Every test
-/// here holds for both: where a page needs the store's data, the test says so and checks
-/// that data when the page is there (200), and a 404 page otherwise.
 @Suite struct ConsoleHandlerTests {
     let t0 = Date(timeIntervalSince1970: 1_784_000_000)
     static let secrets = ["KEY-SECRET-0451", "T000/B000/SLACKSECRET", "hook-token-SECRET", "whsec_SIGNINGSECRET"]
@@ -68,9 +63,7 @@ import Testing
             for path in ["/", "/suites", "/suites/", "/deliveries", "/suites/nightly", "/suites/nightly/1", "/runs/101", "/runs/102"] {
                 let response = await handler.respond(.make(path))
                 let (status, _, body) = try #require(response.parts)
-                // The suite and run pages need the store reads (api part): 200 then, 404 before.
-                let needsStore = path.hasPrefix("/suites/n") || path.hasPrefix("/runs/")
-                #expect(status == 200 || (needsStore && status == 404), "\(path): \(status)")
+                #expect(status == 200, "\(path): \(status)")
                 #expect(response.header("Content-Type") == "text/html; charset=utf-8", "\(path)")
                 expectSecurityHeaders(response, path)
                 #expect(body.hasPrefix("<!doctype html>"), "\(path)")
@@ -90,7 +83,7 @@ import Testing
             {
                 let response = await handler.respond(.make(path))
                 let (status, _, body) = try #require(response.parts)
-                #expect(status == 200 || (path.contains("/suites/") || path.contains("/runs/")) && status == 404, "\(path): \(status)")
+                #expect(status == 200, "\(path): \(status)")
                 #expect(response.header("Content-Type") == "application/json", "\(path)")
                 expectSecurityHeaders(response, path)
                 #expect(try JSONSerialization.jsonObject(with: Data(body.utf8)) is [String: Any], "\(path)")
@@ -101,22 +94,23 @@ import Testing
     }
 
     @Test func pagesThatNeedTheStoreShowItsRunsEscaped() async throws {
-        // Checks the api part's store reads through the pages: skipped while the stub answers nil.
         try await withHandler { handler in
             let suite = try #require(await handler.respond(.make("/suites/nightly")).parts)
-            if suite.status == 200 {
-                let page = HTMLProbe(suite.body)
-                #expect(page.contains("<span id=\"suite-runs\">2</span>"))
-                #expect(page.values(of: "data-run").sorted() == ["101", "102"])
-                #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the scenario, escaped")
-            }
+            #expect(suite.status == 200)
+            let suitePage = HTMLProbe(suite.body)
+            #expect(suitePage.contains("<span id=\"suite-runs\">2</span>"))
+            #expect(suitePage.values(of: "data-run").sorted() == ["101", "102"])
+            #expect(suitePage.contains("<tr class=\"run\" data-run=\"101\" data-outcome=\"failed\">"))
+            #expect(suitePage.contains("<tr class=\"run\" data-run=\"102\" data-outcome=\"running\">"))
+            #expect(suitePage.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the scenario and the label, escaped")
             let run = try #require(await handler.respond(.make("/runs/101")).parts)
-            if run.status == 200 {
-                let page = HTMLProbe(run.body)
-                #expect(page.contains("<ol id=\"transitions\">"))
-                #expect(page.contains("&quot;&gt;&lt;img src=x onerror=1&gt;"), "the error, escaped")
-                #expect(page.contains("data-notifier=\"ops\""))
-            }
+            #expect(run.status == 200)
+            let runPage = HTMLProbe(run.body)
+            #expect(runPage.count("<li>") >= 1)
+            #expect(runPage.contains("<ol id=\"transitions\">"))
+            #expect(runPage.contains("&quot;&gt;&lt;img src=x onerror=1&gt;"), "the error, escaped")
+            #expect(runPage.contains("<tr class=\"delivery\" data-notifier=\"ops\" data-state=\"pending\">"))
+            #expect(runPage.contains("<a href=\"/suites/nightly/1\">nightly #1</a>"), "the suite it is in")
         }
     }
 
