@@ -3,7 +3,7 @@ extension ConsoleTemplates {
     static let suite = #"""
         {{>header}}
         <h1>Suite <span class="suite-name">{{headName}}</span> <span class="instance">#{{headInstance}}</span> <span class="verdict verdict-{{headVerdictClass}}">{{headVerdict}}</span></h1>
-        <p class="headline"><span id="suite-passed">{{suitePassed}}</span> of <span id="suite-runs">{{suiteRuns}}</span> runs passed ({{suitePassRate}}); {{suiteEnded}} ended<progress max="{{suiteProgressMax}}" value="{{suiteEnded}}">{{suiteEnded}} of {{suiteRuns}}</progress>. Not passed: {{suiteFailures}}.</p>
+        <p class="headline"><span id="suite-passed">{{suitePassed}}</span> of <span id="suite-runs">{{suiteRuns}}</span> runs passed ({{suitePassRate}}). <progress max="{{suiteProgressMax}}" value="{{suiteEnded}}">{{suiteEnded}} of {{suiteRuns}}</progress> {{suiteEnded}} of {{suiteRuns}} ended. Not passed: {{suiteFailures}}.</p>
         <dl class="facts">
         <dt>Started</dt><dd>{{#headStarted}}{{>moment}}{{/headStarted}}</dd>
         <dt>Completed</dt><dd>{{#headCompleted}}{{>moment}}{{/headCompleted}}{{^headCompleted}}not yet{{/headCompleted}}</dd>
