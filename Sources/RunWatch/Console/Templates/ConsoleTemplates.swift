@@ -1,0 +1,28 @@
+import Mustache
+
+/// The console's templates, held as Swift string literals so the installed binary needs
+/// no resource files. swift-mustache escapes every `{{value}}` for HTML (`& < > " '`); the
+/// one unescaped value is `{{{svg}}}`, a chart the renderer escaped itself
+/// (`ConsoleTemplateTests` scans every template for any other).
+package enum ConsoleTemplates {
+    /// Every template by the name pages and partials use.
+    package static let all: [(name: String, text: String)] = [
+        ("header", header), ("footer", footer), ("moment", moment),
+        ("overview", overview), ("suites", suites), ("suite", suite), ("run", run),
+        ("deliveries", deliveries), ("delivery-row", deliveryRow), ("problem", problem),
+    ]
+
+    /// Parsed once. The templates are constants: one that does not parse is a bug the
+    /// tests catch, not a condition to run with.
+    package static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in all {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                preconditionFailure("console template '\(name)' does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+}
