@@ -77,12 +77,15 @@ package struct HeadlessBrowser: Sendable {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: scratch + "/" + name, contents: nil) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        // Through setsid (which execs in place: same pid) the browser leads its own process
+        // group, so a timeout kills it and every helper it started (renderer, zygote,
+        // GPU) at once, not the browser alone.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         // Chromium refuses to run as root with its sandbox; CI runs as root. The pages it
         // loads are our own, from loopback.
         let sandbox = geteuid() == 0 ? ["--no-sandbox"] : []
         process.arguments =
-            ["--headless", "--disable-gpu", "--user-data-dir=\(scratch)/profile", "--no-first-run", "--no-default-browser-check"]
+            [executable, "--headless", "--disable-gpu", "--user-data-dir=\(scratch)/profile", "--no-first-run", "--no-default-browser-check"]
             + ["--disable-extensions", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
             + ["--disable-dev-shm-usage"] + sandbox + arguments
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": scratch, "LANG": "C.UTF-8"]
@@ -98,8 +101,8 @@ package struct HeadlessBrowser: Sendable {
         try process.run()
         let ended = await waitUntil(timeout: timeout, every: .milliseconds(50)) { !process.isRunning }
         if !ended {
-            // Its helpers (renderer, zygote) follow the browser process when it dies.
-            kill(process.processIdentifier, SIGKILL)
+            // The whole group: helpers do not always follow the browser when it dies.
+            kill(-process.processIdentifier, SIGKILL)
             _ = await waitUntil(timeout: .seconds(10), every: .milliseconds(50)) { !process.isRunning }
             throw Failure(description: "chromium \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }

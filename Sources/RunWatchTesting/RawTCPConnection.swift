@@ -20,6 +20,21 @@ package final class RawTCPConnection: Sendable {
         try? await channel.channel.close()
     }
 
+    /// Sends `text` one byte at a time, `interval` apart, as a slow client does. Returns
+    /// whether the server closed the connection before all of it was sent.
+    package func trickle(_ text: String, every interval: Duration) async -> Bool {
+        for byte in text.utf8 {
+            guard channel.channel.isActive else { return true }
+            do {
+                try await channel.channel.writeAndFlush(ByteBuffer(bytes: [byte]))
+            } catch {
+                return true
+            }
+            try? await Task.sleep(for: interval)
+        }
+        return !channel.channel.isActive
+    }
+
     /// Sends `text`, then reads until the server closes the connection or `timeout`
     /// passes. Returns what was read and whether the server closed.
     package func exchange(_ text: String, timeout: Duration) async throws -> (received: String, closed: Bool) {

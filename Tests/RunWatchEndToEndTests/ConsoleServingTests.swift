@@ -34,7 +34,18 @@ import Glibc
                     let object = try JSONSerialization.jsonObject(with: Data(overview.body.utf8)) as? [String: Any]
                     #expect(object?["summary"] != nil)
                     #expect(try await Self.fetch(base + "/api/v1/nothing").status == 404)
-                    #expect(try await Self.fetch(base + "/runs/../etc/passwd").status == 404)
+                    // Sent as written (an HTTP client would normalize the dots away).
+                    let port = try #require(Int(base.split(separator: ":").last ?? ""))
+                    for path in ["/runs/../etc/passwd", "/suites/../deliveries", "/suites/%2E%2E/x"] {
+                        let raw = try await RawTCPConnection(port: port).exchange(
+                            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", timeout: .seconds(30))
+                        #expect(raw.received.hasPrefix("HTTP/1.1 404"), "\(path)")
+                        #expect(!raw.received.contains("root:"), "\(path)")
+                    }
+                    // A foreign Host (DNS rebinding) is refused over the wire too.
+                    let rebound = try await RawTCPConnection(port: port).exchange(
+                        "GET / HTTP/1.1\r\nHost: attacker.example:\(port)\r\nConnection: close\r\n\r\n", timeout: .seconds(30))
+                    #expect(rebound.received.hasPrefix("HTTP/1.1 421"))
                     let post = try await Self.fetch(base + "/", method: .POST)
                     #expect(post.status == 405)
                     #expect(post.headers["allow"] == "GET")

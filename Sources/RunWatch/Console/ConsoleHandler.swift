@@ -8,10 +8,14 @@ package struct ConsoleHandler: Sendable {
     package let api: ConsoleAPI
     package let pages: ConsolePages
     private let logger: Logger
+    /// The host the console listens on (`console_listen`, or `metrics_listen` when shared);
+    /// with the loopback names and `console.public_url`'s host, the `Host` headers answered.
+    private let listenHost: String?
 
-    package init(context: ConsoleContext, logger: Logger) {
+    package init(context: ConsoleContext, listenHost: String? = nil, logger: Logger) {
         self.api = ConsoleAPI(context: context)
         self.pages = ConsolePages()
+        self.listenHost = listenHost
         self.logger = logger
     }
 
@@ -26,13 +30,24 @@ package struct ConsoleHandler: Sendable {
     ]
 
     package func respond(_ request: LoopbackHTTPServer.Request) async -> LoopbackHTTPServer.Response {
+        let isAPI = request.path.hasPrefix("/api/")
+        // Public URL read per request: a reload may change it.
+        let hosts = ConsoleHostPolicy(listenHost: listenHost, publicURL: api.context.facts().consoleLinks.base)
+        guard hosts.allows(hostHeader: request.header("Host")) else {
+            return problem(isAPI, status: 421, "this console answers only at its own address (see console.public_url)")
+        }
         guard request.method == "GET" else {
-            return .respond(
-                status: 405, headers: [("Allow", "GET"), ("Content-Type", "text/plain; charset=utf-8")] + Self.securityHeaders,
-                body: Data("the console is read-only: GET only\n".utf8))
+            let message = "the console is read-only: GET only"
+            guard isAPI else {
+                return .respond(
+                    status: 405, headers: [("Allow", "GET"), ("Content-Type", "text/plain; charset=utf-8")] + Self.securityHeaders,
+                    body: Data((message + "\n").utf8))
+            }
+            let body = (try? Self.encoder().encode(["error": message])) ?? Data()
+            return .respond(status: 405, headers: [("Allow", "GET"), ("Content-Type", "application/json")] + Self.securityHeaders, body: body)
         }
         guard let route = ConsoleRoute.parse(request.path) else {
-            return notFound(api: request.path.hasPrefix("/api/"), "no such page")
+            return notFound(api: isAPI, "no such page")
         }
         do {
             return try await answer(route)

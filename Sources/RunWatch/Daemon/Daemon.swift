@@ -172,11 +172,11 @@ package final class Daemon: Sendable {
             random: random, activity: activity)
 
         let current = CurrentConfiguration(configuration)
-        let consoleHandler = configuration.consoleListen.map { _ in
+        let consoleHandler = configuration.consoleListen.map { listen in
             ConsoleHandler(
                 context: ConsoleContext(
                     store: store, status: status, activity: activity, facts: { ConsoleFacts(current.current) }, now: now),
-                logger: logger)
+                listenHost: RunWatchMetrics.parseListen(listen)?.host, logger: logger)
         }
         // One server when both name the same address: the console answers what is not
         // /metrics or /healthz.

@@ -293,6 +293,10 @@ package final class NotifierQueue: Sendable {
         }
     }
 
+    /// Stored as the attempt's reason when the store cannot be read (see the log for why).
+    package static let outboxUnreadable = "cannot read the outbox (store error; see the daemon's log)"
+    package static let historyUnreadable = "cannot read the run's history (store error; see the daemon's log)"
+
     /// One send, in a child task; its result goes to the loop.
     private func attempt(_ batch: DeliveryPlan.Batch, _ messages: [OutboxMessage]? = nil) async {
         let outcome = await send(batch, messages)
@@ -305,8 +309,11 @@ package final class NotifierQueue: Sendable {
         do {
             if readAhead == nil { messages = try await store.messages(batch.ids) }
         } catch {
+            // The reason is stored and shown by the console and /api/v1: fixed words; the
+            // store's error (SQL, maybe a path) goes to the log only.
+            logger.warning("cannot read the outbox", metadata: ["error": "\(error)"])
             return Finished(
-                batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the outbox: \(error)", after: nil), status: nil), sent: [:])
+                batch: batch, result: SendResult(verdict: .retry(reason: Self.outboxUnreadable, after: nil), status: nil), sent: [:])
         }
         let sent = Dictionary(
             messages.map { ($0.id, Sent(runID: $0.runID, event: $0.event, createdAt: $0.createdAt)) }, uniquingKeysWith: { a, _ in a })
@@ -319,9 +326,9 @@ package final class NotifierQueue: Sendable {
         } catch let error as UnreadableMessage {
             return Finished(batch: batch, result: SendResult(verdict: .dead(reason: error.description), status: nil), sent: sent)
         } catch {
+            logger.warning("cannot read the run's history", metadata: ["error": "\(error)"])
             return Finished(
-                batch: batch, result: SendResult(verdict: .retry(reason: "cannot read the run's history: \(error)", after: nil), status: nil),
-                sent: sent)
+                batch: batch, result: SendResult(verdict: .retry(reason: Self.historyUnreadable, after: nil), status: nil), sent: sent)
         }
         let body = batch.plainText ? message.plainText ?? message.body : message.body
         let result = await send(body, key: first.idempotencyKey)

@@ -50,17 +50,23 @@ package final class LoopbackHTTPServer: Sendable {
         package var maxConnections: Int
         /// A connection that sends nothing for this long is closed.
         package var idleTimeout: Duration?
+        /// A connection whose request head is not complete this long after it was accepted
+        /// (or after the last response, for the next request) is closed. The idle timeout
+        /// alone restarts on every byte: a client trickling one byte at a time held a place
+        /// for ever, and the connection cap made that a denial of service.
+        package var requestHeadTimeout: Duration?
 
-        package init(maxBodyBytes: Int, maxConnections: Int, idleTimeout: Duration?) {
+        package init(maxBodyBytes: Int, maxConnections: Int, idleTimeout: Duration?, requestHeadTimeout: Duration? = nil) {
             self.maxBodyBytes = maxBodyBytes
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
+            self.requestHeadTimeout = requestHeadTimeout
         }
 
         package static let generous = Limits(maxBodyBytes: 64 * 1024 * 1024, maxConnections: 4096, idleTimeout: nil)
-        package static let metrics = Limits(maxBodyBytes: 0, maxConnections: 16, idleTimeout: .seconds(10))
+        package static let metrics = Limits(maxBodyBytes: 0, maxConnections: 16, idleTimeout: .seconds(10), requestHeadTimeout: .seconds(10))
         /// A browser opens up to six connections per tab; a few people at once fit.
-        package static let console = Limits(maxBodyBytes: 0, maxConnections: 32, idleTimeout: .seconds(10))
+        package static let console = Limits(maxBodyBytes: 0, maxConnections: 32, idleTimeout: .seconds(10), requestHeadTimeout: .seconds(10))
     }
 
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -89,6 +95,9 @@ package final class LoopbackHTTPServer: Sendable {
                             CloseWhenIdle())
                     }
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
+                    if let deadline = limits.requestHeadTimeout {
+                        try child.pipeline.syncOperations.addHandler(RequestHeadDeadline(timeout: .nanoseconds(Int64(deadline.secondsDouble * 1e9))))
+                    }
                     return try Connection(wrappingChannelSynchronously: child)
                 }
             }
@@ -205,5 +214,45 @@ private final class CloseWhenIdle: ChannelInboundHandler, Sendable {
         } else {
             context.fireUserInboundEventTriggered(event)
         }
+    }
+}
+
+/// Closes a connection whose request head has not arrived within `timeout` of the accept
+/// or of the end of the last response. Sits after the HTTP decoder: it sees whole heads.
+private final class RequestHeadDeadline: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount) { self.timeout = timeout }
+
+    func handlerAdded(context: ChannelHandlerContext) { arm(context) }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) {
+            timer?.cancel()
+            timer = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { arm(context) }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) { bound.value.close(promise: nil) }
     }
 }

@@ -32,15 +32,16 @@ package enum ConsoleRoute: Sendable, Equatable {
 
     /// The route for `path` (the URI without its query), nil when it names nothing.
     /// A trailing slash is ignored; dot segments and empty segments name nothing, so
-    /// `/suites/../runs/1` is a 404 rather than a second name for a page.
+    /// `/suites/../runs/1` is a 404 rather than a second name for a page. The dot rule
+    /// reads the segment as sent: `%2E` is a suite named `.` (the spool accepts one, and
+    /// `ConsoleLinks` encodes it so), not a path step; only a literal `.`/`..` is one.
     package static func parse(_ path: String) -> ConsoleRoute? {
         guard path.utf8.count <= maxPathBytes, path.hasPrefix("/") else { return nil }
         var raw = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if raw.last == "" { raw.removeLast() }
         var segments: [String] = []
         for segment in raw {
-            guard !segment.isEmpty, let decoded = segment.removingPercentEncodingStrictly(), !decoded.isEmpty,
-                decoded != ".", decoded != ".."
+            guard !segment.isEmpty, segment != ".", segment != "..", let decoded = segment.removingPercentEncodingStrictly(), !decoded.isEmpty
             else { return nil }
             segments.append(decoded)
         }

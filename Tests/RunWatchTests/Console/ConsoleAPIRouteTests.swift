@@ -68,7 +68,7 @@ import Testing
                 group.addTask { try await server.run() }
                 try await body(dir) { method, path in
                     let raw = try await RawTCPConnection(port: server.port).exchange(
-                        "\(method) \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout: .seconds(30)
+                        "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", timeout: .seconds(30)
                     ).received
                     let parts = raw.components(separatedBy: "\r\n\r\n")
                     let head = parts.first ?? ""

@@ -109,4 +109,51 @@ import Testing
         #expect(page.hrefs.contains("/suites/..%2F..%2Fdeliveries%3Fx%3D%3Cy%3E/3"))
         #expect(ConsoleRoute.parse("/suites/..%2F..%2Fdeliveries%3Fx%3D%3Cy%3E/3") == .suite(name: name, instance: 3))
     }
+
+    /// A quote or `<` followed by a combining mark is one Character but two scalars: the
+    /// page's bytes must hold no raw `"`, `'` or `<` before the mark, and an attribute made
+    /// from the name must read back as the name (byte-level, not Character comparison).
+    @Test(arguments: ["x\"\u{301} hidden id=\"watched-total", "x'\u{301} hidden", "<\u{338}b>", "a&\u{301}b"])
+    func markupFollowedByACombiningMarkIsEscapedPerScalar(text: String) {
+        let mark: [UInt8] = text.contains("\u{338}") ? [0xCC, 0xB8] : [0xCC, 0x81]
+        for (name, html) in pagesWith(text) {
+            let bytes = Array(html.utf8)
+            for raw in [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: "&")] {
+                #expect(!Self.contains(bytes, [raw] + mark), "page '\(name)' has a raw \(Character(UnicodeScalar(raw))) before the mark")
+            }
+            #expect(!Self.contains(bytes, Array(" hidden=".utf8)) && Self.count(bytes, Array("id=\"watched-total\"".utf8)) <= 1, "page '\(name)'")
+        }
+        let suites = Array(pages.suites(SuiteListDocument(generatedAt: F.now, suites: [F.suiteLine(name: text)])).utf8)
+        let values = Self.attributeValues(suites, "data-suite")
+        #expect(values == [ConsoleHTMLContentType.escape(text)], "the attribute holds the whole name, escaped")
+    }
+
+    @Test func theEscaperWorksPerScalar() {
+        #expect(ConsoleHTMLContentType.escape("\"\u{301}'\u{301}<\u{338}>&") == "&quot;\u{301}&#39;\u{301}&lt;\u{338}&gt;&amp;")
+    }
+
+    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool { count(bytes, needle) > 0 }
+
+    static func count(_ bytes: [UInt8], _ needle: [UInt8]) -> Int {
+        guard bytes.count >= needle.count else { return 0 }
+        return (0...(bytes.count - needle.count)).filter { bytes[$0..<$0 + needle.count].elementsEqual(needle) }.count
+    }
+
+    /// Every value of `name="…"`, read as a browser reads it: up to the next `"` byte.
+    static func attributeValues(_ bytes: [UInt8], _ name: String) -> [String] {
+        let open = Array(" \(name)=\"".utf8)
+        var values: [String] = []
+        var index = 0
+        while index + open.count <= bytes.count {
+            if bytes[index..<index + open.count].elementsEqual(open) {
+                let start = index + open.count
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.count
+                values.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return values
+    }
 }

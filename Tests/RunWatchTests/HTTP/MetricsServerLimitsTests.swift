@@ -75,6 +75,24 @@ import Testing
         }
     }
 
+    /// One byte every half idle timeout keeps the idle timer from firing; the request head
+    /// deadline closes the connection anyway (before, it held its place for ever).
+    @Test func aRequestHeadTrickledByteByByteIsClosedAtItsDeadline() async throws {
+        let limits = LoopbackHTTPServer.Limits(maxBodyBytes: 0, maxConnections: 4, idleTimeout: .seconds(2), requestHeadTimeout: .seconds(3))
+        try await withServer(limits) { port in
+            let slow = try await RawTCPConnection(port: port)
+            let head = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 40)
+            let closed = await slow.trickle(head, every: .seconds(1))
+            #expect(closed, "the server closed the connection before the trickled head was complete")
+            await slow.close()
+        }
+    }
+
+    @Test func theSharedLimitsHaveARequestHeadDeadline() {
+        #expect(LoopbackHTTPServer.Limits.metrics.requestHeadTimeout == .seconds(10))
+        #expect(LoopbackHTTPServer.Limits.console.requestHeadTimeout == .seconds(10))
+    }
+
     @Test func theMetricsEndpointUsesTheStrictLimits() async throws {
         let endpoint = try await MetricsEndpoint.bind(
             listen: "127.0.0.1:0", registry: .init(), heartbeat: Heartbeat(), status: StatusBoard(systemd: .disabled),

@@ -1,4 +1,4 @@
-/// A 404 or 503 page. The message is runwatch's own words, never a request's text.
+/// A 404, 421 or 503 page. The message is runwatch's own words, never a request's text.
 package struct ProblemView: Sendable {
     package var frame: PageFrame
     package var problemStatus: Int
@@ -9,6 +9,7 @@ package struct ProblemView: Sendable {
         problemTitle =
             switch status {
             case 404: "Not found"
+            case 421: "Misdirected request"
             case 503: "Unavailable"
             default: "Error"
             }
