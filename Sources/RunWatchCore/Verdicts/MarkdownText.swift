@@ -9,8 +9,10 @@ package enum MarkdownText {
         guard let line = VerdictText.oneLine(text, limit: limit) else { return "" }
         var out = ""
         out.reserveCapacity(line.utf8.count)
-        for character in line {
-            switch character {
+        // Per scalar, not per Character: a `|` or `<` followed by a combining mark is one
+        // Character that equals neither, yet Markdown parsers read code points.
+        for scalar in line.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
@@ -19,8 +21,8 @@ package enum MarkdownText {
             // table cells) or escape another.
             case "\\", "`", "*", "_", "[", "]", "!", "~", "|", "$", "#", "{", "}":
                 out += "\\"
-                out.append(character)
-            default: out.append(character)
+                out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -70,6 +70,16 @@ import Testing
         #expect(MarkdownText.literal(input, limit: 100) == expected)
     }
 
+    /// A combining mark makes `|\u{301}` one Character equal to no `|`; Markdown parsers
+    /// read code points, so the escape is per scalar (compared as scalars: String's `==`
+    /// is canonical equivalence and would hide the difference).
+    @Test(arguments: [
+        ("a |\u{301} b", "a \\|\u{301} b"), ("<\u{338}img src=x>", "&lt;\u{338}img src=x&gt;"), ("`\u{301}x`", "\\`\u{301}x\\`"),
+    ])
+    func markupFollowedByACombiningMarkIsEscapedPerScalar(input: String, expected: String) {
+        #expect(Array(MarkdownText.literal(input, limit: 100).unicodeScalars) == Array(expected.unicodeScalars))
+    }
+
     @Test func linkDestinationsCannotBreakOut() {
         #expect(MarkdownText.destination("https://d.example/p/results/1") == "<https://d.example/p/results/1>")
         #expect(MarkdownText.destination("https://d.example/a b|c>(d)") == "<https://d.example/a%20b%7Cc%3E%28d%29>")
