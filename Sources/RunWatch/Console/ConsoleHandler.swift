@@ -35,7 +35,7 @@ package struct ConsoleHandler: Sendable {
             return notFound(api: request.path.hasPrefix("/api/"), "no such page")
         }
         do {
-            return try await answer(route)
+            return try await answer(route, query: request.query)
         } catch {
             // The store's error may name paths; the log has it, the page says what it means.
             logger.warning("console: store read failed", metadata: ["error": "\(error)"])
@@ -43,12 +43,19 @@ package struct ConsoleHandler: Sendable {
         }
     }
 
-    private func answer(_ route: ConsoleRoute) async throws -> LoopbackHTTPServer.Response {
+    private func answer(_ route: ConsoleRoute, query: [String: String]) async throws -> LoopbackHTTPServer.Response {
         switch route {
         case .overview: return html(pages.overview(try await api.overview(), history: api.history()))
         case .suites: return html(pages.suites(try await api.suites()))
         case .suite(let name, let instance):
-            guard let document = try await api.suite(name: name, instance: instance) else { return notFound(api: false, "no such suite") }
+            let window: SuiteRunWindow
+            switch SuiteRunWindow.parse(query: query) {
+            case .success(let named): window = named
+            case .failure(let problem): return self.problem(false, status: 400, problem.description)
+            }
+            guard let document = try await api.suite(name: name, instance: instance, window: window) else {
+                return notFound(api: false, "no such suite")
+            }
             return html(pages.suite(document))
         case .run(let id):
             guard let document = try await api.run(id) else { return notFound(api: false, "no such run in the store") }
@@ -60,7 +67,14 @@ package struct ConsoleHandler: Sendable {
         case .apiOverview: return try json(try await api.overview())
         case .apiSuites: return try json(try await api.suites())
         case .apiSuite(let name, let instance):
-            guard let document = try await api.suite(name: name, instance: instance) else { return notFound(api: true, "no such suite") }
+            let window: SuiteRunWindow
+            switch SuiteRunWindow.parse(query: query) {
+            case .success(let named): window = named
+            case .failure(let problem): return self.problem(true, status: 400, problem.description)
+            }
+            guard let document = try await api.suite(name: name, instance: instance, window: window) else {
+                return notFound(api: true, "no such suite")
+            }
             return try json(document)
         case .apiRun(let id):
             guard let document = try await api.run(id) else { return notFound(api: true, "no such run in the store") }
