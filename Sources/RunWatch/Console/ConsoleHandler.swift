@@ -7,11 +7,14 @@ import RunWatchCore
 package struct ConsoleHandler: Sendable {
     package let api: ConsoleAPI
     package let pages: ConsolePages
+    /// Answers per request target for `cacheTTL`, one build at a time (ConsoleResponseCache).
+    package let cache: ConsoleResponseCache
     private let logger: Logger
 
-    package init(context: ConsoleContext, logger: Logger) {
+    package init(context: ConsoleContext, logger: Logger, cacheTTL: Duration = .seconds(1)) {
         self.api = ConsoleAPI(context: context)
         self.pages = ConsolePages()
+        self.cache = ConsoleResponseCache(ttl: cacheTTL)
         self.logger = logger
     }
 
@@ -34,12 +37,16 @@ package struct ConsoleHandler: Sendable {
         guard let route = ConsoleRoute.parse(request.path) else {
             return notFound(api: request.path.hasPrefix("/api/"), "no such page")
         }
-        do {
-            return try await answer(route, query: request.query)
-        } catch {
-            // The store's error may name paths; the log has it, the page says what it means.
-            logger.warning("console: store read failed", metadata: ["error": "\(error)"])
-            return problem(route.isAPI, status: 503, "store unavailable; try again shortly")
+        // The target as sent (path and query): `?offset=` windows are answers of their own.
+        let target = request.path + (request.rawQuery.map { "?" + $0 } ?? "")
+        return await cache.answer(target) {
+            do {
+                return try await answer(route, query: request.query)
+            } catch {
+                // The store's error may name paths; the log has it, the page says what it means.
+                logger.warning("console: store read failed", metadata: ["error": "\(error)"])
+                return problem(route.isAPI, status: 503, "store unavailable; try again shortly")
+            }
         }
     }
 
