@@ -55,7 +55,7 @@ struct StatusCommand: AsyncParsableCommand {
                     + "\(notifier.deliveredLast24h) delivered in 24h")
         }
         if let sweep { print("effective sweep period: \(DurationText.format(sweep))") }
-        printOpenSuites(openSuites)
+        printOpenSuites(openSuites, omitted: overview.openSuitesOmitted)
         for result in results {
             print(
                 "result \(result.id): \(result.state), \(result.runCount) run(s) after \(result.reads) read(s)"
@@ -73,9 +73,9 @@ struct StatusCommand: AsyncParsableCommand {
 }
 
 /// Open suites, briefly: name and ended/total, the ten oldest.
-private func printOpenSuites(_ suites: [OpenSuiteLine]) {
+private func printOpenSuites(_ suites: [OpenSuiteLine], omitted: Int) {
     guard !suites.isEmpty else { return }
-    print("suites open: \(suites.count)")
+    print("suites open: \(suites.count + omitted)")
     for suite in suites.prefix(10) {
         let expanding = suite.expandingResults > 0 ? ", \(suite.expandingResults) result(s) expanding" : ""
         print("  \(UntrustedText.printable(suite.name, limit: 64)) \(suite.ended)/\(suite.runs) ended\(expanding)")

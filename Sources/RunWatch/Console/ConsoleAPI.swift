@@ -10,6 +10,8 @@ package struct ConsoleAPI: Sendable {
     /// Lists are bounded: a page of a store with a million rows stays a page.
     package static let listLimit = 200
     package static let recentSuites = 50
+    /// Open suite instances listed (oldest first); the rest are counted.
+    package static let openSuitesShown = 200
     package static let otherInstances = 20
     package static let resultsShown = 20
     static let day: TimeInterval = 24 * 3600
@@ -31,28 +33,33 @@ package struct ConsoleAPI: Sendable {
             active: summary.active, batchSize: facts.batchSize, requestsPerSecond: facts.maxRequestsPerSecond, pollInterval: facts.pollInterval)
         return OverviewDocument(
             generatedAt: now, summary: summary, effectiveSweepPeriodSeconds: sweep.secondsDouble, results: results,
-            openSuites: open.map {
+            openSuites: open.prefix(Self.openSuitesShown).map {
                 OpenSuiteLine(name: $0.name, instance: $0.id, runs: $0.facts.runs, ended: $0.facts.ended, expandingResults: $0.facts.expandingResults)
-            },
+            }, openSuitesOmitted: max(open.count - Self.openSuitesShown, 0),
             endedLast24h: Dictionary(uniqueKeysWithValues: ended.map { ($0.key.rawValue, $0.value) }),
             notifiers: Self.notifierLines(facts: facts, outbox: outbox, disabled: summary.disabledNotifiers), live: live(now: now, facts: facts))
     }
 
     package func suites() async throws -> SuiteListDocument {
         let now = context.now()
-        return SuiteListDocument(generatedAt: now, suites: try await context.store.suiteTallies(recentLimit: Self.recentSuites).map(Self.line))
+        let (tallies, omitted) = try await context.store.suiteTallies(recentLimit: Self.recentSuites, openLimit: Self.openSuitesShown)
+        return SuiteListDocument(generatedAt: now, suites: tallies.map(Self.line), openOmitted: omitted)
     }
 
-    /// nil: no such suite (or instance of it).
-    package func suite(name: String, instance: Int64?) async throws -> SuiteDocument? {
+    /// nil: no such suite (or instance of it). The document holds the runs `window` names
+    /// of the instance's runs ordered failures first (at most 1,000); its counts are exact.
+    package func suite(name: String, instance: Int64?, window: SuiteRunWindow = .first) async throws -> SuiteDocument? {
         let now = context.now()
         let links = context.facts().dashboardLinks
         guard
             let page = try await context.store.suitePage(name: name, instance: instance, otherLimit: Self.otherInstances, links: links)
         else { return nil }
+        let ordered = ConsoleOrdering.suiteRunOrder(page.report.runs)
+        let shown = Array(window.slice(ordered))
         return SuiteDocument(
-            generatedAt: now, suite: Self.line(page.tally), runs: ConsoleOrdering.suiteRunOrder(page.report.runs), labels: page.report.labels,
-            dashboardURL: page.report.dashboardURL, expandingResults: page.expanding, otherInstances: page.others.map(Self.line))
+            generatedAt: now, suite: Self.line(page.tally), runs: shown, runsOffset: window.offset, runsOmitted: ordered.count - shown.count,
+            labels: page.report.labels, dashboardURL: page.report.dashboardURL, expandingResults: page.expanding,
+            otherInstances: page.others.map(Self.line))
     }
 
     /// nil: the store does not hold the run.

@@ -17,7 +17,10 @@ package struct OverviewDocument: Sendable, Equatable, Codable {
     package var effectiveSweepPeriodSeconds: Double?
     /// Cekura results not (yet) expanded for good.
     package var results: [ResultOverview]
+    /// The 200 oldest open suite instances.
     package var openSuites: [OpenSuiteLine]
+    /// Open instances beyond those 200.
+    package var openSuitesOmitted: Int
     /// Runs that ended in the last 24 hours, by outcome (`RunOutcome` raw values).
     package var endedLast24h: [String: Int]
     /// Every configured notifier (and any the outbox still names), with its queue.
@@ -27,13 +30,15 @@ package struct OverviewDocument: Sendable, Equatable, Codable {
 
     package init(
         generatedAt: Date, summary: StoreSummary, effectiveSweepPeriodSeconds: Double? = nil, results: [ResultOverview] = [],
-        openSuites: [OpenSuiteLine] = [], endedLast24h: [String: Int] = [:], notifiers: [NotifierLine] = [], live: LiveLine? = nil
+        openSuites: [OpenSuiteLine] = [], openSuitesOmitted: Int = 0, endedLast24h: [String: Int] = [:], notifiers: [NotifierLine] = [],
+        live: LiveLine? = nil
     ) {
         self.generatedAt = generatedAt
         self.summary = summary
         self.effectiveSweepPeriodSeconds = effectiveSweepPeriodSeconds
         self.results = results
         self.openSuites = openSuites
+        self.openSuitesOmitted = openSuitesOmitted
         self.endedLast24h = endedLast24h
         self.notifiers = notifiers
         self.live = live
@@ -107,14 +112,18 @@ package struct LiveLine: Sendable, Equatable, Codable {
     }
 }
 
-/// `GET /api/v1/suites`: open instances first (oldest first), then recently completed ones.
+/// `GET /api/v1/suites`: open instances first (oldest first, at most 200), then the 50
+/// most recently completed ones.
 package struct SuiteListDocument: Sendable, Equatable, Codable {
     package var generatedAt: Date
     package var suites: [SuiteLine]
+    /// Open instances beyond the 200 listed.
+    package var openOmitted: Int
 
-    package init(generatedAt: Date, suites: [SuiteLine]) {
+    package init(generatedAt: Date, suites: [SuiteLine], openOmitted: Int = 0) {
         self.generatedAt = generatedAt
         self.suites = suites
+        self.openOmitted = openOmitted
     }
 }
 
@@ -157,8 +166,13 @@ package struct SuiteLine: Sendable, Equatable, Codable {
 package struct SuiteDocument: Sendable, Equatable, Codable {
     package var generatedAt: Date
     package var suite: SuiteLine
-    /// Every run, failures first (then by id).
+    /// The instance's runs ordered failures first (then by id), from `runsOffset`, at
+    /// most 1,000 (`?offset=N&limit=M` pages; `suite.runs` is the exact total).
     package var runs: [RunResult]
+    /// Where `runs` starts in that order (0 unless the request named an offset).
+    package var runsOffset: Int
+    /// Runs of the instance not in `runs` (before `runsOffset` or after the window).
+    package var runsOmitted: Int
     package var labels: [String: String]
     package var dashboardURL: String?
     /// Results of the instance still expanding: more runs may join.
@@ -167,12 +181,14 @@ package struct SuiteDocument: Sendable, Equatable, Codable {
     package var otherInstances: [SuiteLine]
 
     package init(
-        generatedAt: Date, suite: SuiteLine, runs: [RunResult], labels: [String: String] = [:], dashboardURL: String? = nil,
-        expandingResults: [ResultID] = [], otherInstances: [SuiteLine] = []
+        generatedAt: Date, suite: SuiteLine, runs: [RunResult], runsOffset: Int = 0, runsOmitted: Int = 0, labels: [String: String] = [:],
+        dashboardURL: String? = nil, expandingResults: [ResultID] = [], otherInstances: [SuiteLine] = []
     ) {
         self.generatedAt = generatedAt
         self.suite = suite
         self.runs = runs
+        self.runsOffset = runsOffset
+        self.runsOmitted = runsOmitted
         self.labels = labels
         self.dashboardURL = dashboardURL
         self.expandingResults = expandingResults

@@ -7,15 +7,18 @@ import RunWatchCore
 package struct ConsoleHandler: Sendable {
     package let api: ConsoleAPI
     package let pages: ConsolePages
+    /// Answers per request target for `cacheTTL`, one build at a time (ConsoleResponseCache).
+    package let cache: ConsoleResponseCache
     private let logger: Logger
     /// The host the console listens on (`console_listen`, or `metrics_listen` when shared);
     /// with the loopback names and `console.public_url`'s host, the `Host` headers answered.
     private let listenHost: String?
 
-    package init(context: ConsoleContext, listenHost: String? = nil, logger: Logger) {
+    package init(context: ConsoleContext, listenHost: String? = nil, logger: Logger, cacheTTL: Duration = .seconds(1)) {
         self.api = ConsoleAPI(context: context)
         self.pages = ConsolePages()
         self.listenHost = listenHost
+        self.cache = ConsoleResponseCache(ttl: cacheTTL)
         self.logger = logger
     }
 
@@ -49,21 +52,32 @@ package struct ConsoleHandler: Sendable {
         guard let route = ConsoleRoute.parse(request.path) else {
             return notFound(api: isAPI, "no such page")
         }
-        do {
-            return try await answer(route)
-        } catch {
-            // The store's error may name paths; the log has it, the page says what it means.
-            logger.warning("console: store read failed", metadata: ["error": "\(error)"])
-            return problem(route.isAPI, status: 503, "store unavailable; try again shortly")
+        // The target as sent (path and query): `?offset=` windows are answers of their own.
+        let target = request.path + (request.rawQuery.map { "?" + $0 } ?? "")
+        return await cache.answer(target) {
+            do {
+                return try await answer(route, query: request.query)
+            } catch {
+                // The store's error may name paths; the log has it, the page says what it means.
+                logger.warning("console: store read failed", metadata: ["error": "\(error)"])
+                return problem(route.isAPI, status: 503, "store unavailable; try again shortly")
+            }
         }
     }
 
-    private func answer(_ route: ConsoleRoute) async throws -> LoopbackHTTPServer.Response {
+    private func answer(_ route: ConsoleRoute, query: [String: String]) async throws -> LoopbackHTTPServer.Response {
         switch route {
         case .overview: return html(pages.overview(try await api.overview(), history: api.history()))
         case .suites: return html(pages.suites(try await api.suites()))
         case .suite(let name, let instance):
-            guard let document = try await api.suite(name: name, instance: instance) else { return notFound(api: false, "no such suite") }
+            let window: SuiteRunWindow
+            switch SuiteRunWindow.parse(query: query) {
+            case .success(let named): window = named
+            case .failure(let problem): return self.problem(false, status: 400, problem.description)
+            }
+            guard let document = try await api.suite(name: name, instance: instance, window: window) else {
+                return notFound(api: false, "no such suite")
+            }
             return html(pages.suite(document))
         case .run(let id):
             guard let document = try await api.run(id) else { return notFound(api: false, "no such run in the store") }
@@ -75,7 +89,14 @@ package struct ConsoleHandler: Sendable {
         case .apiOverview: return try json(try await api.overview())
         case .apiSuites: return try json(try await api.suites())
         case .apiSuite(let name, let instance):
-            guard let document = try await api.suite(name: name, instance: instance) else { return notFound(api: true, "no such suite") }
+            let window: SuiteRunWindow
+            switch SuiteRunWindow.parse(query: query) {
+            case .success(let named): window = named
+            case .failure(let problem): return self.problem(true, status: 400, problem.description)
+            }
+            guard let document = try await api.suite(name: name, instance: instance, window: window) else {
+                return notFound(api: true, "no such suite")
+            }
             return try json(document)
         case .apiRun(let id):
             guard let document = try await api.run(id) else { return notFound(api: true, "no such run in the store") }

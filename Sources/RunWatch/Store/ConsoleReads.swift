@@ -16,9 +16,9 @@ package protocol ConsoleReads: Sendable {
     /// too, with counts the deliveries page does not need).
     func disabledNotifiers() async throws -> [String: String]
 
-    /// Open suite instances (oldest first), then the `recentLimit` most recently
-    /// completed (newest first), each counted.
-    func suiteTallies(recentLimit: Int) async throws -> [SuiteTally]
+    /// The `openLimit` oldest open suite instances, then the `recentLimit` most recently
+    /// completed (newest first), each counted; and how many open ones were left out.
+    func suiteTallies(recentLimit: Int, openLimit: Int) async throws -> (tallies: [SuiteTally], openOmitted: Int)
 
     /// Instance `instance` of suite `name` (nil when it is not an instance of that name),
     /// else its latest, with every run and up to `otherLimit` other instances (newest

@@ -132,6 +132,20 @@ import Testing
         }
     }
 
+    @Test func suiteRunsArePagedByAValidatedWindow() async throws {
+        try await withConsole { _, get in
+            let window = try Self.decoder().decode(SuiteDocument.self, from: try await get("GET", "/api/v1/suites/nightly?offset=1&limit=2").body)
+            #expect(window.suite.runs == 4 && window.runs.count == 2 && window.runsOffset == 1 && window.runsOmitted == 2)
+            for bad in ["?limit=0", "?limit=1001", "?offset=-1", "?offset=x"] {
+                let answer = try await get("GET", "/api/v1/suites/nightly" + bad)
+                #expect(answer.status == 400 && answer.text.contains("\"error\""), "\(bad)")
+                #expect(try await get("GET", "/suites/nightly" + bad).status == 400, "\(bad)")
+            }
+            let page = try await get("GET", "/suites/nightly/2?offset=3")
+            #expect(page.status == 200 && page.text.contains(#"<p id="more-runs" class="more-runs">3 more runs"#))
+        }
+    }
+
     @Test func unknownThingsAre404AndWritesAre405WithJSONErrors() async throws {
         try await withConsole { _, get in
             for path in ["/api/v1/runs/999", "/api/v1/suites/weekly", "/api/v1/suites/nightly/9", "/api/v1/nothing"] {

@@ -180,6 +180,25 @@ import Testing
         }
     }
 
+    /// Viewers share answers: within the cache's time a page is the one already built;
+    /// with no cache time every request reads the store.
+    @Test func answersAreSharedForTheCacheTimeThenBuiltAgain() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLiteRunStore.open(directory: dir)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [1], suite: "first"), at: t0)
+            let context = ConsoleContext(
+                store: store,
+                facts: { ConsoleFacts(maxRequestsPerSecond: 1, batchSize: 50, pollInterval: .seconds(5), notifiers: []) }, now: { self.t0 })
+            let cached = ConsoleHandler(context: context, logger: Logger(label: "console-test"), cacheTTL: .seconds(3600))
+            let uncached = ConsoleHandler(context: context, logger: Logger(label: "console-test"), cacheTTL: .zero)
+            let before = try #require(await cached.respond(.make("/api/v1/suites")).parts?.body)
+            _ = try await store.ingest(SpoolSubmission(runIDs: [2], suite: "second"), at: t0)
+            #expect(await cached.respond(.make("/api/v1/suites")).parts?.body == before)
+            #expect(await uncached.respond(.make("/api/v1/suites")).parts?.body.contains("second") == true)
+            #expect(await cached.respond(.make("/api/v1/suites?x=1")).parts?.body.contains("second") == true, "another target")
+        }
+    }
+
     @Test(arguments: ["POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
     func onlyGETIsAnswered(method: String) async throws {
         try await withHandler { handler in

@@ -29,11 +29,12 @@ import Testing
                 ])
             #expect(try await store.outboxByNotifier(deliveredSince: F.t0 + 216)["ops"] == nil, "delivered before the window")
 
-            let tallies = try await store.suiteTallies(recentLimit: 5)
+            let (tallies, openOmitted) = try await store.suiteTallies(recentLimit: 5, openLimit: 200)
+            #expect(openOmitted == 0)
             #expect(tallies.map(\.instance) == [2, 1], "open first, then completed")
             #expect(tallies[0].runs == 4 && tallies[0].counts == [.completed: 1, .failed: 1, .timeout: 1] && tallies[0].completedAt == nil)
             #expect(tallies[1].runs == 2 && tallies[1].counts == [.completed: 1, .failed: 1] && tallies[1].completedAt != nil)
-            #expect(try await store.suiteTallies(recentLimit: 0).map(\.instance) == [2])
+            #expect(try await store.suiteTallies(recentLimit: 0, openLimit: 200).tallies.map(\.instance) == [2])
 
             let latest = try #require(try await store.suitePage(name: "nightly", instance: nil, otherLimit: 20, links: .none))
             #expect(latest.tally == tallies[0])
@@ -152,6 +153,21 @@ import Testing
             let gone = try #require(try await store.pendingEntries(notifier: "gone", limit: 5).first)
             try await store.record([.dead(id: gone.id, attempts: 1, reason: "HTTP 404", expired: false)], at: F.now)
             #expect(try await store.runPage(4, links: .none)?.deliveries.first?.attemptLog.map(\.outcome) == ["dead"])
+        }
+    }
+
+    /// Thousands of open instances (a CI job per commit) list the oldest 200; the rest
+    /// are counted, not read.
+    @Test func openSuitesAreListedUpToTheLimitAndTheRestCounted() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try await F.make(dir)
+            for (offset, name) in ["a", "b", "c"].enumerated() {
+                _ = try await store.ingest(SpoolSubmission(runIDs: [RunID(100 + offset)], suite: name), at: F.now)
+            }
+            let (tallies, omitted) = try await store.suiteTallies(recentLimit: 5, openLimit: 2)
+            #expect(tallies.map(\.instance) == [2, 3, 1], "the two oldest open, then completed")
+            #expect(omitted == 2)
+            #expect(try await store.suiteTallies(recentLimit: 5, openLimit: 4).openOmitted == 0)
         }
     }
 }

@@ -32,7 +32,7 @@ struct StoreQueryPlanTests {
         SQLiteRunStore.pendingLinesSQL, SQLiteRunStore.deadLinesSQL, SQLiteRunStore.disabledNotifiersSQL,
         // The summary and results the overview (and `runwatch status`) read
         // (SQLiteRunStore+Reports, +Results): counts over a covering index, not the rows.
-        "SELECT COALESCE(status, 'submitted') AS s, COUNT(*) AS n FROM runs GROUP BY s",
+        SQLiteRunStore.runsByStatusSQL,
         "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state",
         "SELECT id, state, run_count, reads, last_error FROM results WHERE state != 'stable' ORDER BY created_at DESC, id DESC LIMIT 20",
     ])
@@ -55,6 +55,20 @@ struct StoreQueryPlanTests {
             #expect(!plan.contains { $0.hasPrefix("SCAN suites") && !$0.contains("INDEX") }, "\(plan)")
             // Aliased tables (`outbox o`) show their alias: no table is scanned whole.
             #expect(!plan.contains { $0.hasPrefix("SCAN ") && !$0.contains("INDEX") }, "\(plan)")
+        }
+    }
+
+    /// The overview's runs-by-status counts every run: grouped in the covering index's
+    /// order, not sorted again in a temp b-tree (three times slower at 100k runs).
+    @Test func runsByStatusCountsInIndexOrder() async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try SQLiteRunStore.open(directory: dir)
+            let queue = try DatabaseQueue(path: dir + "/" + SQLiteRunStore.fileName)
+            let plan = try await queue.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteRunStore.runsByStatusSQL).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("COVERING INDEX") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }
     }
 }

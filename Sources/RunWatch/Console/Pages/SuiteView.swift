@@ -59,6 +59,9 @@ package struct SuiteView: Sendable {
     package var expandingResults: [Int]
     package var hasExpanding: Bool
     package var runRows: [RunRow]
+    /// "N more runs …" when the page holds only a window of them (at most 1,000).
+    package var moreRuns: String?
+    package var moreRunsHref: String?
     package var otherInstances: [SuiteRow]
     package var hasOtherInstances: Bool
 
@@ -86,8 +89,21 @@ package struct SuiteView: Sendable {
         expandingResults = document.expandingResults
         hasExpanding = !expandingResults.isEmpty
         runRows = document.runs.map(RunRow.init)
+        (moreRuns, moreRunsHref) = Self.moreRuns(document)
         otherInstances = document.otherInstances.map { SuiteRow($0, now: now) }
         hasOtherInstances = !otherInstances.isEmpty
+    }
+
+    /// What the window leaves out, and a link to the next window (or back to the first).
+    static func moreRuns(_ document: SuiteDocument) -> (String?, String?) {
+        guard document.runsOmitted > 0 else { return (nil, nil) }
+        let path = ConsolePageText.suitePath(document.suite.name, instance: document.suite.instance)
+        let end = document.runsOffset + document.runs.count
+        let shown =
+            document.runs.isEmpty
+            ? "none shown here" : "runs \(document.runsOffset + 1)–\(end) of \(document.suite.runs) shown, failures first"
+        let next = end < document.suite.runs && !document.runs.isEmpty ? path + "?offset=\(end)" : path
+        return ("\(document.runsOmitted) more runs (\(shown)) — see", next)
     }
 
     /// Labels by key, each bounded (a label may hold 512 bytes of anything).

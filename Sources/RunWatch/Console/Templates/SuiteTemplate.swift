@@ -30,6 +30,7 @@ extension ConsoleTemplates {
         {{/runRows}}
         </tbody>
         </table>
+        {{#moreRuns}}<p id="more-runs" class="more-runs">{{moreRuns}} <a href="{{moreRunsHref}}">{{moreRunsHref}}</a></p>{{/moreRuns}}
 
         {{#hasOtherInstances}}
         <section aria-labelledby="instances-heading">

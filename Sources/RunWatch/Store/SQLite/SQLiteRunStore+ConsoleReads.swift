@@ -40,11 +40,12 @@ extension SQLiteRunStore: ConsoleReads {
         }
     }
 
-    package func suiteTallies(recentLimit: Int) async throws -> [SuiteTally] {
+    package func suiteTallies(recentLimit: Int, openLimit: Int) async throws -> (tallies: [SuiteTally], openOmitted: Int) {
         try await pool.read { db in
-            let open = try Row.fetchAll(db, sql: Self.openSuitesSQL)
+            let open = try Row.fetchAll(db, sql: Self.openSuitesSQL, arguments: [openLimit])
+            let openCount = open.count < openLimit ? open.count : try Int.fetchOne(db, sql: Self.openSuiteCountSQL) ?? 0
             let recent = try Row.fetchAll(db, sql: Self.recentSuitesSQL, arguments: [recentLimit])
-            return try (open + recent).map { try Self.tally($0, db) }
+            return (try (open + recent).map { try Self.tally($0, db) }, openCount - open.count)
         }
     }
 
@@ -122,7 +123,8 @@ extension SQLiteRunStore: ConsoleReads {
     package static let disabledNotifiersSQL =
         "SELECT key, value FROM daemon_state WHERE key >= 'notifier_disabled:' AND key < 'notifier_disabled;'"
     package static let openSuitesSQL =
-        "SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_open WHERE completed_at IS NULL ORDER BY id"
+        "SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_open WHERE completed_at IS NULL ORDER BY id LIMIT ?"
+    package static let openSuiteCountSQL = "SELECT COUNT(*) FROM suites INDEXED BY suites_open WHERE completed_at IS NULL"
     package static let recentSuitesSQL = """
         SELECT id, name, created_at, completed_at FROM suites INDEXED BY suites_completed
         WHERE completed_at IS NOT NULL ORDER BY completed_at DESC LIMIT ?

@@ -4,11 +4,18 @@ import RunWatchCore
 
 /// Read-only views for the CLI (`status`, `show`).
 extension SQLiteRunStore: Reports {
+    /// Grouped by the column itself, so SQLite counts in the covering index's order; a
+    /// `COALESCE(status, …)` key would sort all rows in a temp b-tree (38–44 ms at 100k runs
+    /// against 11–15 ms), on every overview and `runwatch status`.
+    package static let runsByStatusSQL = "SELECT status, COUNT(*) FROM runs GROUP BY status"
+
     package func summary() async throws -> StoreSummary {
         try await pool.read { db in
             var byStatus: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT COALESCE(status, 'submitted') AS s, COUNT(*) AS n FROM runs GROUP BY s") {
-                byStatus[row["s"]] = row["n"]
+            for row in try Row.fetchAll(db, sql: Self.runsByStatusSQL) {
+                // A run the API has not answered for yet has no status: it is "submitted".
+                let status: String? = row[0]
+                byStatus[status ?? "submitted", default: 0] += row[1] as Int
             }
             let active = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE terminal = 0") ?? 0
             let oldest = try Double.fetchOne(db, sql: "SELECT MIN(submitted_at) FROM runs WHERE terminal = 0")
