@@ -32,6 +32,8 @@ extension SuiteView: MustacheParent {
         case "runRows": runRows
         case "otherInstances": otherInstances
         case "hasOtherInstances": hasOtherInstances
+        case "moreRuns": moreRuns
+        case "moreRunsHref": moreRunsHref
         default: nil
         }
     }
