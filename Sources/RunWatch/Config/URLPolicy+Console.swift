@@ -25,9 +25,6 @@ extension URLPolicy {
         if url.query != nil || url.fragment != nil || text.contains("?") || text.contains("#") {
             return "must not have a query or fragment: runwatch appends /suites/<name> and /runs/<id> to it"
         }
-        if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "<>|\"`\\".unicodeScalars.contains($0) }) {
-            return "must be plain ASCII without spaces, quotes or <>|` (percent-encode them)"
-        }
-        return nil
+        return linkBaseCharacterProblem(text)
     }
 }

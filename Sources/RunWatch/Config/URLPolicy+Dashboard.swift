@@ -20,9 +20,16 @@ extension URLPolicy {
         if url.query != nil || url.fragment != nil || text.contains("?") || text.contains("#") {
             return "must not have a query or fragment: runwatch appends /results/<result_id> to it"
         }
-        if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "<>|\"`\\".unicodeScalars.contains($0) }) {
-            return "must be plain ASCII without spaces, quotes or <>|` (percent-encode them)"
+        return linkBaseCharacterProblem(text)
+    }
+
+    /// Nil when a link base holds no character that would end or split a Slack link
+    /// (`<url|text>`): plain ASCII, no space, quote, backslash or `<>|`. Shared by
+    /// `cekura.dashboard_url` and `console.public_url`.
+    static func linkBaseCharacterProblem(_ text: String) -> String? {
+        guard text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "<>|\"`\\".unicodeScalars.contains($0) }) else {
+            return nil
         }
-        return nil
+        return "must be plain ASCII without spaces, quotes or <>|` (percent-encode them)"
     }
 }

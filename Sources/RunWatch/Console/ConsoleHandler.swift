@@ -46,8 +46,7 @@ package struct ConsoleHandler: Sendable {
                     status: 405, headers: [("Allow", "GET"), ("Content-Type", "text/plain; charset=utf-8")] + Self.securityHeaders,
                     body: Data((message + "\n").utf8))
             }
-            let body = (try? Self.encoder().encode(["error": message])) ?? Data()
-            return .respond(status: 405, headers: [("Allow", "GET"), ("Content-Type", "application/json")] + Self.securityHeaders, body: body)
+            return jsonError(status: 405, message, headers: [("Allow", "GET")])
         }
         guard let route = ConsoleRoute.parse(request.path) else {
             return notFound(api: isAPI, "no such page")
@@ -126,10 +125,15 @@ package struct ConsoleHandler: Sendable {
         problem(api, status: 404, message)
     }
 
+    /// `{"error": message}`, as every `/api/` refusal answers.
+    private func jsonError(status: Int, _ message: String, headers: [(String, String)] = []) -> LoopbackHTTPServer.Response {
+        let body = (try? Self.encoder().encode(["error": message])) ?? Data()
+        return .respond(status: status, headers: headers + [("Content-Type", "application/json")] + Self.securityHeaders, body: body)
+    }
+
     private func problem(_ api: Bool, status: Int, _ message: String) -> LoopbackHTTPServer.Response {
         if api {
-            let body = (try? Self.encoder().encode(["error": message])) ?? Data()
-            return .respond(status: status, headers: [("Content-Type", "application/json")] + Self.securityHeaders, body: body)
+            return jsonError(status: status, message)
         }
         return html(pages.problem(status: status, message: message), status: status)
     }

@@ -6,9 +6,7 @@ package struct ConsoleLinks: Sendable, Equatable {
     package var base: String?
 
     package init(base: String? = nil) {
-        var trimmed = base
-        while let text = trimmed, text.hasSuffix("/") { trimmed = String(text.dropLast()) }
-        self.base = trimmed.flatMap { $0.isEmpty ? nil : $0 }
+        self.base = DashboardLinks.normalizedBase(base)
     }
 
     package static let none = ConsoleLinks()

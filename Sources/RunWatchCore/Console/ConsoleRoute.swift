@@ -83,15 +83,13 @@ package enum ConsoleRoute: Sendable, Equatable {
         }
     }
 
-    /// Plain decimal digits only: `+1`, `01x`, ` 1` name nothing.
-    private static func runID(_ text: String) -> RunID? {
-        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return RunID(text)
-    }
+    private static func runID(_ text: String) -> RunID? { digits(text) }
+    private static func instance(_ text: String) -> Int64? { digits(text) }
 
-    private static func instance(_ text: String) -> Int64? {
+    /// Plain decimal digits only, at most 18 (so any fits): `+1`, `01x`, ` 1` name nothing.
+    private static func digits<Number: FixedWidthInteger>(_ text: String) -> Number? {
         guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int64(text)
+        return Number(text)
     }
 }
 

@@ -7,12 +7,18 @@ package struct DashboardLinks: Sendable, Equatable {
     package var base: String?
 
     package init(base: String? = nil) {
-        var trimmed = base
-        while let text = trimmed, text.hasSuffix("/") { trimmed = String(text.dropLast()) }
-        self.base = trimmed.flatMap { $0.isEmpty ? nil : $0 }
+        self.base = Self.normalizedBase(base)
     }
 
     package static let none = DashboardLinks()
+
+    /// A configured base without trailing slashes (paths are appended to it); nil when
+    /// unset or empty. Console links (`ConsoleLinks`) take their base the same way.
+    package static func normalizedBase(_ base: String?) -> String? {
+        var trimmed = base
+        while let text = trimmed, text.hasSuffix("/") { trimmed = String(text.dropLast()) }
+        return trimmed.flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// The page of one result (where the dashboard shows its runs).
     package func result(_ id: ResultID?) -> String? {
